@@ -1,0 +1,114 @@
+//! The three MCP tools, independent of the transport: each takes the caller's [`Principal`] and
+//! its JSON arguments and returns a JSON result or a [`ToolError`]. The MCP layer (`src/mcp`)
+//! turns a result into `structuredContent` + a text block, and an error into an `isError`
+//! result carrying `{error: {type, message, hint, ...}}`.
+
+pub mod execute;
+pub mod schema;
+pub mod search;
+
+use serde_json::{Map, Value};
+
+/// Who is calling. On stdio it is the local user; on HTTP (later) the authenticated subject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    /// The user running the stdio server; AWS credentials come from the local chain.
+    Local,
+    /// An authenticated remote caller (`issuer`, `subject`).
+    Remote { issuer: String, subject: String },
+}
+
+/// The error categories a tool reports (the `type` of `structuredContent.error`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorType {
+    /// The tool arguments themselves are wrong (missing `query`, wrong type, unknown field).
+    InvalidArguments,
+    /// `payload` is not a JSON object (or a string holding one).
+    InvalidPayload,
+    /// `options` is not a JSON object (or a string holding one), or has bad values.
+    InvalidOptions,
+    /// No service of that name or alias is compiled in.
+    ServiceNotFound,
+    /// The service has no such operation.
+    OperationNotFound,
+    /// Policy does not expose the operation.
+    OperationNotAllowed,
+    /// The payload does not match the operation's input shape.
+    ValidationError,
+    /// The requested feature is not available in this build.
+    NotAvailable,
+}
+
+impl ErrorType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorType::InvalidArguments => "InvalidArguments",
+            ErrorType::InvalidPayload => "InvalidPayload",
+            ErrorType::InvalidOptions => "InvalidOptions",
+            ErrorType::ServiceNotFound => "ServiceNotFound",
+            ErrorType::OperationNotFound => "OperationNotFound",
+            ErrorType::OperationNotAllowed => "OperationNotAllowed",
+            ErrorType::ValidationError => "ValidationError",
+            ErrorType::NotAvailable => "NotAvailable",
+        }
+    }
+
+    /// Whether the same call can succeed after the caller fixes its input.
+    pub fn retryable(self) -> bool {
+        matches!(self, ErrorType::ValidationError)
+    }
+}
+
+/// A tool failure the model can act on: what went wrong and what to do next.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct ToolError {
+    pub error_type: ErrorType,
+    pub message: String,
+    pub hint: String,
+    /// Extra members of the error object (`suggestions`, `errors`, `service`, ...).
+    pub details: Map<String, Value>,
+}
+
+impl ToolError {
+    pub fn new(error_type: ErrorType, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        ToolError {
+            error_type,
+            message: message.into(),
+            hint: hint.into(),
+            details: Map::new(),
+        }
+    }
+
+    /// Adds a member to the error object.
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.details.insert(key.to_string(), value.into());
+        self
+    }
+
+    /// `{"error": {"type", "message", "hint", "retryable", ...details}}`.
+    pub fn to_json(&self) -> Value {
+        let mut error = Map::new();
+        error.insert("type".into(), self.error_type.as_str().into());
+        error.insert("message".into(), self.message.clone().into());
+        error.insert("hint".into(), self.hint.clone().into());
+        error.insert("retryable".into(), self.error_type.retryable().into());
+        for (k, v) in &self.details {
+            error.insert(k.clone(), v.clone());
+        }
+        let mut root = Map::new();
+        root.insert("error".into(), Value::Object(error));
+        Value::Object(root)
+    }
+
+    /// The text block shown to the model: message, then hint.
+    pub fn to_text(&self) -> String {
+        if self.hint.is_empty() {
+            format!("{}: {}", self.error_type.as_str(), self.message)
+        } else {
+            format!("{}: {}\nHint: {}", self.error_type.as_str(), self.message, self.hint)
+        }
+    }
+}
+
+pub type ToolResult = Result<Value, ToolError>;
