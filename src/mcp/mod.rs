@@ -1,0 +1,266 @@
+//! The MCP server object: an rmcp [`ServerHandler`] that advertises the three tools and turns
+//! tool results and [`ToolError`]s into MCP tool results.
+//!
+//! * Success: `structuredContent` is the tool's JSON, plus one text block with the same JSON.
+//! * Tool failure: `isError: true`, a text block with what went wrong and what to do next
+//!   followed by the error JSON, and `structuredContent: {error: {type, message, hint, ...}}`.
+//! * Unknown tool: JSON-RPC error `-32602` naming the three tools.
+//!
+//! Protocol versions: a client asking for 2025-03-26, 2025-06-18 or 2025-11-25 gets that
+//! version back; any other gets 2025-11-25. rmcp's `initialize` negotiation does this once
+//! [`ServerHandler::supported_protocol_versions`] lists exactly those three and the preferred
+//! version in [`ServerHandler::get_info`] is 2025-11-25.
+
+pub mod tools;
+
+use std::{borrow::Cow, panic::AssertUnwindSafe};
+
+use rmcp::{
+    ErrorData, RoleServer, ServerHandler,
+    model::{
+        CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, CustomRequest,
+        CustomResult, ErrorCode, Implementation, InitializeResult, ListToolsResult,
+        PaginatedRequestParams, ProtocolVersion, ServerCapabilities, ServerConfig, ToolsCapability,
+    },
+    service::RequestContext,
+};
+use serde_json::{Value, json};
+
+use crate::tools::{Principal, ToolError, ToolResult};
+
+/// The protocol versions this server speaks (all with the `initialize` handshake).
+pub const PROTOCOL_VERSIONS: [ProtocolVersion; 3] = [
+    ProtocolVersion::V_2025_03_26,
+    ProtocolVersion::V_2025_06_18,
+    ProtocolVersion::V_2025_11_25,
+];
+
+/// The version offered to a client whose requested version is not supported.
+pub const LATEST_PROTOCOL_VERSION: ProtocolVersion = ProtocolVersion::V_2025_11_25;
+
+pub const SERVER_NAME: &str = "aws-exec-mcp";
+
+/// Sent to the client in `initialize`; clients pass it to the model.
+pub const INSTRUCTIONS: &str = "\
+This server reaches every AWS API through three tools, used in order:\n\
+1. aws_search_operations {query} finds the service and operation for a task \
+(e.g. query 'list s3 buckets' -> s3 ListBuckets).\n\
+2. aws_get_operation_schema {service, operation} returns the operation's input JSON Schema: \
+which parameters exist, which are required, their types and limits.\n\
+3. aws_execute {action, service, operation, payload} with action 'validate' checks a payload \
+without calling AWS; fix what it reports, then repeat with action 'invoke' to make the call.\n\
+Pass arguments at the top level of each tool call, never wrapped in a 'payload' object (only \
+aws_execute has a 'payload', holding the AWS parameters). When a tool returns an error, read \
+its type and hint: they say what to change.";
+
+/// The MCP server. Stateless: every call goes straight to the tool functions.
+#[derive(Debug, Clone)]
+pub struct AwsExecServer {
+    principal: Principal,
+}
+
+impl Default for AwsExecServer {
+    fn default() -> Self {
+        Self::new(Principal::Local)
+    }
+}
+
+impl AwsExecServer {
+    pub fn new(principal: Principal) -> Self {
+        AwsExecServer { principal }
+    }
+
+    /// Runs tool `name` on `arguments`; `None` when there is no such tool.
+    pub fn call(&self, name: &str, arguments: &Value) -> Option<CallToolResult> {
+        let run: fn(&Principal, &Value) -> ToolResult = match name {
+            tools::SEARCH => crate::tools::search::run,
+            tools::SCHEMA => crate::tools::schema::run,
+            tools::EXECUTE => crate::tools::execute::run,
+            _ => return None,
+        };
+        // A panicking tool must not leave the request unanswered.
+        let outcome =
+            std::panic::catch_unwind(AssertUnwindSafe(|| run(&self.principal, arguments)));
+        Some(match outcome {
+            Ok(Ok(value)) => success_result(value),
+            Ok(Err(error)) => error_result(&error),
+            Err(_) => internal_error_result(name),
+        })
+    }
+}
+
+/// `structuredContent` = the value, plus the same JSON as text (compact, UTF-8).
+pub fn success_result(value: Value) -> CallToolResult {
+    let text = value.to_string();
+    let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
+    result.structured_content = Some(value);
+    result
+}
+
+/// `isError: true`, text = the error's message and hint, then its JSON; `structuredContent` =
+/// the error JSON.
+pub fn error_result(error: &ToolError) -> CallToolResult {
+    let json = error.to_json();
+    let text = format!("{}\n\n{json}", error.to_text());
+    let mut result = CallToolResult::error(vec![ContentBlock::text(text)]);
+    result.structured_content = Some(json);
+    result
+}
+
+fn internal_error_result(tool: &str) -> CallToolResult {
+    tracing::error!(tool, "tool panicked");
+    let json = json!({"error": {
+        "type": "InternalError",
+        "message": format!("{tool} failed unexpectedly inside aws-exec-mcp"),
+        "hint": "This is a bug in the server, not in your arguments. Retrying the same call will \
+                 likely fail again; try a different operation or report the issue with the \
+                 server's stderr log.",
+        "retryable": false,
+    }});
+    let text = format!(
+        "InternalError: {}\nHint: {}\n\n{json}",
+        json["error"]["message"].as_str().unwrap_or_default(),
+        json["error"]["hint"].as_str().unwrap_or_default()
+    );
+    let mut result = CallToolResult::error(vec![ContentBlock::text(text)]);
+    result.structured_content = Some(json);
+    result
+}
+
+/// The JSON-RPC error for a `tools/call` naming a tool we do not have.
+pub fn unknown_tool_error(name: &str) -> ErrorData {
+    let shown: String = name.chars().take(128).collect();
+    ErrorData::invalid_params(
+        format!(
+            "Unknown tool `{shown}`. This server has three tools: {}, {} and {}.",
+            tools::SEARCH,
+            tools::SCHEMA,
+            tools::EXECUTE
+        ),
+        Some(json!({"availableTools": tools::NAMES})),
+    )
+}
+
+impl ServerHandler for AwsExecServer {
+    fn get_info(&self) -> ServerConfig {
+        let mut tools_capability = ToolsCapability::default();
+        tools_capability.list_changed = Some(false);
+        let mut capabilities = ServerCapabilities::default();
+        capabilities.tools = Some(tools_capability);
+
+        let mut server_info = Implementation::new(SERVER_NAME, env!("CARGO_PKG_VERSION"));
+        server_info.title = Some("AWS Exec MCP".into());
+        server_info.description = Some(env!("CARGO_PKG_DESCRIPTION").into());
+
+        let mut info = InitializeResult::new(capabilities).with_instructions(INSTRUCTIONS);
+        info.protocol_version = LATEST_PROTOCOL_VERSION;
+        info.server_info = server_info;
+        info
+    }
+
+    fn supported_protocol_versions(&self) -> Cow<'static, [ProtocolVersion]> {
+        Cow::Borrowed(&PROTOCOL_VERSIONS)
+    }
+
+    async fn list_tools(
+        &self,
+        request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        if let Some(cursor) = request.and_then(|r| r.cursor) {
+            return Err(ErrorData::invalid_params(
+                format!(
+                    "Invalid cursor `{}`: tools/list has a single page; call it without a cursor",
+                    cursor.chars().take(64).collect::<String>()
+                ),
+                None,
+            ));
+        }
+        Ok(ListToolsResult::with_all_items(tools::all().to_vec()))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let arguments = Value::Object(request.arguments.unwrap_or_default());
+        match self.call(&request.name, &arguments) {
+            Some(result) => Ok(result.into()),
+            None => Err(unknown_tool_error(&request.name)),
+        }
+    }
+
+    async fn on_custom_request(
+        &self,
+        request: CustomRequest,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CustomResult, ErrorData> {
+        let method: String = request.method.chars().take(128).collect();
+        Err(ErrorData::new(
+            ErrorCode::METHOD_NOT_FOUND,
+            format!(
+                "Method not found: `{method}`. This server implements initialize, ping, \
+                 tools/list and tools/call."
+            ),
+            None,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tools::ErrorType;
+
+    #[test]
+    fn success_carries_structured_content_and_the_same_json_as_text() {
+        let r = success_result(json!({"count": 1, "name": "Zoë"}));
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["isError"], false);
+        assert_eq!(v["structuredContent"]["name"], "Zoë");
+        let text = v["content"][0]["text"].as_str().unwrap();
+        assert!(text.contains("Zoë"), "not ASCII-escaped: {text}");
+        assert_eq!(
+            serde_json::from_str::<Value>(text).unwrap(),
+            v["structuredContent"]
+        );
+    }
+
+    #[test]
+    fn errors_are_tool_results_with_type_message_and_hint() {
+        let e = ToolError::new(
+            ErrorType::ServiceNotFound,
+            "Unknown AWS service `s4`",
+            "Did you mean `s3`?",
+        )
+        .with("suggestions", json!(["s3"]));
+        let v = serde_json::to_value(error_result(&e)).unwrap();
+        assert_eq!(v["isError"], true);
+        assert_eq!(v["structuredContent"]["error"]["type"], "ServiceNotFound");
+        assert_eq!(v["structuredContent"]["error"]["suggestions"][0], "s3");
+        let text = v["content"][0]["text"].as_str().unwrap();
+        assert!(text.starts_with("ServiceNotFound: Unknown AWS service `s4`\nHint: Did you mean"));
+        assert!(text.contains("\"suggestions\""));
+    }
+
+    #[test]
+    fn unknown_tool_is_invalid_params_listing_the_tools() {
+        assert!(AwsExecServer::default().call("nope", &json!({})).is_none());
+        let e = unknown_tool_error("nope");
+        assert_eq!(e.code, ErrorCode::INVALID_PARAMS);
+        for name in tools::NAMES {
+            assert!(e.message.contains(name));
+        }
+    }
+
+    #[test]
+    fn server_info_and_versions() {
+        let info = AwsExecServer::default().get_info();
+        assert_eq!(info.server_info.name, "aws-exec-mcp");
+        assert_eq!(info.server_info.version, env!("CARGO_PKG_VERSION"));
+        assert_eq!(info.protocol_version, ProtocolVersion::V_2025_11_25);
+        assert!(info.capabilities.tools.is_some());
+        assert!(info.instructions.unwrap().contains("aws_search_operations"));
+    }
+}
