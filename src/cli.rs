@@ -1,0 +1,201 @@
+//! Command line. No subcommand serves MCP over stdio; the subcommands are for people at a
+//! terminal and print JSON produced by the same tool functions the MCP server calls.
+
+use std::{process::ExitCode, time::Duration};
+
+use clap::{Parser, Subcommand};
+use serde_json::{Value, json};
+
+use crate::{
+    catalog,
+    mcp::AwsExecServer,
+    tools::{Principal, ToolResult},
+};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "aws-exec-mcp",
+    about = "MCP server that lets AI clients search, inspect, validate and call any AWS API",
+    long_about = "MCP server that lets AI clients search, inspect, validate and call any AWS API.\n\n\
+                  Without a subcommand it serves the Model Context Protocol over stdin/stdout \
+                  (newline-delimited JSON-RPC); logs go to stderr (RUST_LOG or AWS_MCP_LOG, \
+                  default `warn`).",
+    disable_version_flag = true
+)]
+pub struct Cli {
+    /// Print the version, the AWS model snapshot and the number of services and operations.
+    #[arg(short = 'V', long)]
+    pub version: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve MCP over stdin/stdout (the default).
+    Serve,
+    /// List the compiled-in services as JSON.
+    Services,
+    /// Search operations, as the aws_search_operations tool does.
+    Search {
+        /// Words describing the task, e.g. "list s3 buckets".
+        query: String,
+        /// Search one service only (name or alias).
+        #[arg(long, short = 's')]
+        service: Option<String>,
+        /// Maximum number of results (1-50).
+        #[arg(long, short = 'n')]
+        limit: Option<u64>,
+    },
+    /// Print an operation's input JSON Schema, as aws_get_operation_schema does.
+    Schema {
+        /// Service name or alias, e.g. s3.
+        service: String,
+        /// Operation name, e.g. PutObject or put-object.
+        operation: String,
+    },
+    /// Validate a payload without calling AWS, as aws_execute action=validate does.
+    Validate {
+        service: String,
+        operation: String,
+        /// The payload as a JSON object, e.g. '{"Bucket":"b"}'.
+        payload: String,
+    },
+}
+
+/// `aws-exec-mcp 0.1.0 (models: aws/api-models-aws 56c8953 2025-04-02, 403 services, 16000
+/// operations)`; `(slim build)` is added when only some services were compiled in.
+pub fn version_line() -> String {
+    let c = catalog::get();
+    let repo = c.snapshot.repo.as_str();
+    let repo = repo
+        .strip_prefix("https://github.com/")
+        .unwrap_or(repo)
+        .trim_end_matches(".git");
+    format!(
+        "{} {} (models: {} {} {}, {} services, {} operations{})",
+        env!("CARGO_PKG_NAME"),
+        env!("CARGO_PKG_VERSION"),
+        repo,
+        c.snapshot.commit.as_str(),
+        c.snapshot.date.as_str(),
+        c.services.len(),
+        c.operations.len(),
+        if c.snapshot.slim { ", slim build" } else { "" }
+    )
+}
+
+/// `[{name, sdkId, title, protocol, operations, aliases}]` for every compiled-in service.
+pub fn services_json() -> Value {
+    let services: Vec<Value> = catalog::get()
+        .services
+        .iter()
+        .map(|s| {
+            json!({
+                "name": s.name.as_str(),
+                "sdkId": s.sdk_id.as_str(),
+                "title": s.title.as_str(),
+                "protocol": s.protocol.as_ref().map(|p| p.smithy_name()),
+                "operations": s.op_count.to_native(),
+                "aliases": s.aliases.iter().map(|a| a.as_str()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    Value::Array(services)
+}
+
+/// Parses the command line and runs it; the process exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    if cli.version {
+        println!("{}", version_line());
+        return ExitCode::SUCCESS;
+    }
+    match cli.command {
+        None | Some(Command::Serve) => serve_stdio(),
+        Some(Command::Services) => print_json(&services_json()),
+        Some(Command::Search {
+            query,
+            service,
+            limit,
+        }) => {
+            let mut args = json!({ "query": query });
+            if let Some(s) = service {
+                args["serviceHint"] = s.into();
+            }
+            if let Some(n) = limit {
+                args["limit"] = n.into();
+            }
+            print_result(crate::tools::search::run(&Principal::Local, &args))
+        }
+        Some(Command::Schema { service, operation }) => {
+            let args = json!({ "service": service, "operation": operation });
+            print_result(crate::tools::schema::run(&Principal::Local, &args))
+        }
+        Some(Command::Validate {
+            service,
+            operation,
+            payload,
+        }) => {
+            // A payload that is not JSON is passed on as a string: the tool explains the error.
+            let payload = serde_json::from_str::<Value>(&payload).unwrap_or(Value::String(payload));
+            let args = json!({
+                "action": "validate",
+                "service": service,
+                "operation": operation,
+                "payload": payload,
+            });
+            print_result(crate::tools::execute::run(&Principal::Local, &args))
+        }
+    }
+}
+
+fn print_json(value: &Value) -> ExitCode {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot print the result: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints a tool result; a tool error prints the error JSON and fails.
+fn print_result(result: ToolResult) -> ExitCode {
+    match result {
+        Ok(value) => print_json(&value),
+        Err(error) => {
+            let _ = print_json(&error.to_json());
+            eprintln!("{}", error.to_text());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve_stdio() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(crate::transport::stdio::serve(AwsExecServer::default()));
+    // A blocking stdin read (stdin not a pipe) must not hold the process open.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e}");
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! `aws-exec-mcp`: see [`aws_exec_mcp::cli`].
+//!
+//! Logs go to stderr only (stdout carries MCP's JSON-RPC): the filter comes from `AWS_MCP_LOG`,
+//! else `RUST_LOG`, else `warn,rmcp=error` (rmcp logs every JSON-RPC error reply as a warning).
+//! Example: `AWS_MCP_LOG=aws_exec_mcp=debug,rmcp=info`.
+
+use std::{io::IsTerminal, process::ExitCode};
+
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let filter = ["AWS_MCP_LOG", "RUST_LOG"]
+        .iter()
+        .find_map(|var| {
+            std::env::var(var)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .and_then(|v| EnvFilter::try_new(v).ok())
+        })
+        .unwrap_or_else(|| EnvFilter::new("warn,rmcp=error"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+    aws_exec_mcp::cli::run()
+}
