@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The project's test command (see README): everything CI checks, runnable by a developer.
+#
+#   scripts/test.sh
+#
+# One build profile only (release), so the full AWS catalog is generated once and the
+# integration tests drive the same binary people run:
+#   1. cargo fmt --check
+#   2. cargo build --release                      (the binary, full catalog)
+#   3. cargo test --release --workspace           (unit + Rust stdio integration tests)
+#   4. cargo clippy --release --all-targets       (-D warnings; same profile, no second build)
+#   5. pytest tests/python                        (official MCP Python SDK as a stdio client)
+#   6. the search quality gate                    (../shared/eval/search_eval.py, top-1 >= 0.85)
+#
+# The Python venv is .venv-ci/ (created or refreshed from tests/python/requirements.txt when
+# that file changes). The search gate needs the shared folder beside the checkout (SHARED_DIR,
+# default ../shared); outside CI it is skipped with a warning when that folder is missing.
+# Never set AWS_MCP_SERVICES here: the tests expect the full catalog.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+if [ -n "${AWS_MCP_SERVICES:-}" ]; then
+  echo "error: AWS_MCP_SERVICES is set ('$AWS_MCP_SERVICES'); the tests need the full catalog: unset it" >&2
+  exit 2
+fi
+
+venv="$root/.venv-ci"
+shared="${SHARED_DIR:-$root/../shared}"
+bin="$root/target/release/aws-exec-mcp"
+script_start=$SECONDS
+
+step() {
+  printf '\n==> %s\n' "$*"
+  step_start=$SECONDS
+}
+done_step() {
+  printf '    (%ss)\n' "$((SECONDS - step_start))"
+}
+
+# Creates .venv-ci/ or refreshes it when requirements.txt changed.
+ensure_venv() {
+  local req="$root/tests/python/requirements.txt"
+  local stamp="$venv/.requirements.sha256"
+  local want
+  want=$(sha256sum "$req" | cut -d' ' -f1)
+  if [ -x "$venv/bin/pytest" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    return 0
+  fi
+  echo "    creating $venv from tests/python/requirements.txt"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$req"
+  echo "$want" >"$stamp"
+}
+
+step "cargo fmt --check"
+cargo fmt --all --check
+done_step
+
+step "cargo build --release (full catalog)"
+cargo build --release
+"$bin" --version
+done_step
+
+step "cargo test --release --workspace"
+cargo test --release --workspace
+done_step
+
+step "cargo clippy --release --all-targets -D warnings"
+cargo clippy --release --workspace --all-targets -- -D warnings
+done_step
+
+step "Python MCP client tests (tests/python)"
+ensure_venv
+AWS_MCP_BIN="$bin" "$venv/bin/python" -m pytest "$root/tests/python" -q -p no:cacheprovider
+done_step
+
+step "search quality gate (top-1 >= 0.85)"
+if [ -f "$shared/eval/search_eval.py" ]; then
+  python3 "$shared/eval/search_eval.py" --set "$shared/eval/search-public.jsonl" --min-top1 0.85 -- "$bin"
+elif [ "${CI:-}" = "true" ]; then
+  echo "error: $shared/eval/search_eval.py not found (set SHARED_DIR)" >&2
+  exit 1
+else
+  echo "    WARNING: skipped: $shared/eval/search_eval.py not found (set SHARED_DIR to run it)"
+fi
+done_step
+
+printf '\nall checks passed in %ss\n' "$((SECONDS - script_start))"
