@@ -1,7 +1,7 @@
 //! Command line. No subcommand serves MCP over stdio; the subcommands are for people at a
 //! terminal and print JSON produced by the same tool functions the MCP server calls.
 
-use std::{process::ExitCode, time::Duration};
+use std::{io::Write, process::ExitCode, time::Duration};
 
 use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
@@ -109,7 +109,8 @@ pub fn services_json() -> Value {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     if cli.version {
-        println!("{}", version_line());
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{}", version_line());
         return ExitCode::SUCCESS;
     }
     match cli.command {
@@ -152,13 +153,20 @@ pub fn run() -> ExitCode {
 }
 
 fn print_json(value: &Value) -> ExitCode {
-    match serde_json::to_string_pretty(value) {
-        Ok(text) => {
-            println!("{text}");
-            ExitCode::SUCCESS
-        }
+    let text = match serde_json::to_string_pretty(value) {
+        Ok(text) => text,
         Err(e) => {
             eprintln!("error: cannot print the result: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // `aws-exec-mcp services | head`: the reader left; not an error of ours.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write to stdout: {e}");
             ExitCode::FAILURE
         }
     }
