@@ -10,10 +10,11 @@
 #   3. cargo test --release --workspace           (unit + Rust stdio integration tests)
 #   4. cargo clippy --release --all-targets       (-D warnings; same profile, no second build)
 #   5. pytest tests/python                        (official MCP Python SDK as a stdio client)
-#   6. the search quality gate                    (../shared/eval/search_eval.py, top-1 >= 0.85)
+#   6. node --test tests/node                     (official MCP TypeScript SDK as a stdio client)
+#   7. the search quality gate                    (../shared/eval/search_eval.py, top-1 >= 0.85)
 #
 # The Python venv is .venv-ci/ (created or refreshed from tests/python/requirements.txt when
-# that file changes). The search gate needs the shared folder beside the checkout (SHARED_DIR,
+# that file changes); tests/node/node_modules comes from `npm ci` (package-lock.json). The search gate needs the shared folder beside the checkout (SHARED_DIR,
 # default ../shared); outside CI it is skipped with a warning when that folder is missing.
 # Never set AWS_MCP_SERVICES here: the tests expect the full catalog.
 set -euo pipefail
@@ -55,6 +56,20 @@ ensure_venv() {
   echo "$want" >"$stamp"
 }
 
+# Installs tests/node/node_modules from package-lock.json when missing or out of date.
+ensure_node_modules() {
+  local dir="$root/tests/node"
+  local stamp="$dir/node_modules/.package-lock.sha256"
+  local want
+  want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    return 0
+  fi
+  echo "    npm ci in tests/node"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" >"$stamp"
+}
+
 step "cargo fmt --check"
 cargo fmt --all --check
 done_step
@@ -75,6 +90,18 @@ done_step
 step "Python MCP client tests (tests/python)"
 ensure_venv
 AWS_MCP_BIN="$bin" "$venv/bin/python" -m pytest "$root/tests/python" -q -p no:cacheprovider
+done_step
+
+step "TypeScript MCP client tests (tests/node)"
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  ensure_node_modules
+  (cd "$root/tests/node" && AWS_MCP_BIN="$bin" node --test)
+elif [ "${CI:-}" = "true" ]; then
+  echo "error: node and npm are needed for tests/node" >&2
+  exit 1
+else
+  echo "    WARNING: skipped: node/npm not found"
+fi
 done_step
 
 step "search quality gate (top-1 >= 0.85)"
