@@ -1,0 +1,9 @@
+//! aws-exec-mcp: an MCP server that lets AI clients search, inspect, validate and call any AWS
+//! API. The AWS catalog is compiled in at build time (see `codegen/`); at run time the server
+//! only answers from it.
+
+pub mod catalog;
+pub mod tools;
+pub mod cli;
+pub mod mcp;
+pub mod transport;
