@@ -6,6 +6,7 @@
 
 pub mod format;
 pub mod search_format;
+pub mod search_terms;
 pub mod text;
 
 #[cfg(feature = "generate")]

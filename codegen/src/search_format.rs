@@ -1,20 +1,96 @@
-//! The search index over operations, built at compile time (see `generate::search`) and read by
-//! the server's ranked search (`src/catalog/search.rs`).
+//! The search index over operations, built at compile time (`generate::search`) and read zero
+//! copy by the server's ranked search (`src/catalog/search.rs`).
 //!
-//! OWNER: search. The layout below is the first cut; the search work may reshape it freely.
+//! Layout: one sorted vocabulary of terms; every term owns a slice of each posting list, found
+//! through CSR offsets (`<field>_offsets[t] .. <field>_offsets[t + 1]`). Terms are the stems of
+//! `search_terms` (`describ`, `instanc`) plus glued forms (`describeinstances` for the exact
+//! operation name field, `cloudwatchlog` for service names), so one binary search finds a
+//! query word in every field.
+//!
+//! Fields:
+//! * `name`: stems of the operation name (`DescribeDBInstances` → `describ`, `db`, `instanc`);
+//! * `summary`: stems of the operation's summary (first sentence), with the term frequency;
+//! * `exact`: the whole operation name, lower-case and glued (`describedbinstances`);
+//! * `service`: the glued stems / glued words of a service's names (canonical name, aliases,
+//!   CLI name, sdkId, title), with how unambiguous the name is;
+//! * `service_word`: single stems of service titles and names (`queue` → sqs), a weak hint.
+//!
+//! Per operation: its name stems in order (to judge how much of the name a query covers), its
+//! summary length (BM25 length normalisation) and a prior (service and operation popularity).
+//! The typo dictionary lists the surface words of operation and service names, bucketed by
+//! length, each with a letter mask for a cheap pre-filter before the edit distance.
 
 use rkyv::{Archive, Deserialize, Serialize};
 
-#[derive(Archive, Serialize, Deserialize, Debug, Clone, Default)]
-pub struct SearchIndex {
-    /// Sorted vocabulary of index terms (lower-case, stemmed).
-    pub terms: Vec<String>,
-    /// `postings[t]`: the operations containing `terms[t]`, with a field weight.
-    pub postings: Vec<Vec<Posting>>,
+/// Packs a posting with a small value (term frequency, strength) into one `u32`:
+/// the id in the high 24 bits, the value in the low 8.
+pub const fn pack(id: u32, value: u8) -> u32 {
+    (id << 8) | value as u32
 }
 
-#[derive(Archive, Serialize, Deserialize, Debug, Clone, Copy, Default)]
-pub struct Posting {
-    pub op: u32,
-    pub weight: u16,
+/// The inverse of [`pack`].
+pub const fn unpack(p: u32) -> (u32, u8) {
+    (p >> 8, (p & 0xff) as u8)
 }
+
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, Default)]
+pub struct SearchIndex {
+    /// Sorted vocabulary (byte order).
+    pub terms: Vec<String>,
+    /// Operation ids per term, from operation names.
+    pub name_offsets: Vec<u32>,
+    pub name_postings: Vec<u32>,
+    /// `pack(op, tf)` per term, from summaries.
+    pub summary_offsets: Vec<u32>,
+    pub summary_postings: Vec<u32>,
+    /// Operation ids per glued lower-case operation name.
+    pub exact_offsets: Vec<u32>,
+    pub exact_postings: Vec<u32>,
+    /// `pack(service, strength)` per service name key; strength 255 = unambiguous.
+    pub service_offsets: Vec<u32>,
+    pub service_postings: Vec<u32>,
+    /// Service ids per title/name word.
+    pub service_word_offsets: Vec<u32>,
+    pub service_word_postings: Vec<u32>,
+    /// Per operation: the distinct stems of its name that say what it does (fillers such as
+    /// `and`, `v2` left out): `op_name_terms[op_name_offsets[op] .. op_name_offsets[op + 1]]`.
+    pub op_name_terms: Vec<u32>,
+    pub op_name_offsets: Vec<u32>,
+    /// Per operation: the distinct words of its name as written (`clusters`, not `cluster`),
+    /// as term ids: `op_surface_terms[op_surface_offsets[op] .. op_surface_offsets[op + 1]]`.
+    pub op_surface_terms: Vec<u32>,
+    pub op_surface_offsets: Vec<u32>,
+    /// Per operation: the stem of its verb (`ListBuckets` → `list`, `BatchGetItem` → `get`),
+    /// or [`NO_TERM`].
+    pub op_verb: Vec<u32>,
+    /// Per operation: number of stems in its summary.
+    pub op_summary_len: Vec<u16>,
+    /// Per operation: additive prior (service popularity, operation popularity, deprecation).
+    pub op_prior: Vec<f32>,
+    /// Mean of `op_summary_len`.
+    pub avg_summary_len: f32,
+    /// Typo dictionary: surface words (lower-case ASCII) of operation and service names, sorted
+    /// by length; words of length `l` are `typo_len_offsets[l] .. typo_len_offsets[l + 1]`
+    /// (lengths above the last bucket are not in the dictionary).
+    pub typo_words: Vec<String>,
+    /// The term each typo word stands for.
+    pub typo_terms: Vec<u32>,
+    /// Letter mask of each typo word (bit `c - 'a'` for letters, bit 26 for digits).
+    pub typo_masks: Vec<u32>,
+    pub typo_len_offsets: Vec<u32>,
+}
+
+/// Letter mask of a word, as stored in [`SearchIndex::typo_masks`].
+pub fn letter_mask(word: &str) -> u32 {
+    word.bytes().fold(0u32, |m, b| match b {
+        b'a'..=b'z' => m | 1 << (b - b'a'),
+        b'0'..=b'9' => m | 1 << 26,
+        _ => m | 1 << 27,
+    })
+}
+
+/// No term (an operation name without a verb).
+pub const NO_TERM: u32 = u32::MAX;
+
+/// Longest word kept in the typo dictionary.
+pub const TYPO_MAX_LEN: usize = 24;

@@ -8,6 +8,8 @@ use codegen::format::{ArchivedCatalog, ArchivedOperation, ArchivedService, Archi
 
 use crate::tools::{ErrorType, ToolError};
 
+pub mod search;
+
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/catalog_gen.rs"));
 }

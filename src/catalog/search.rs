@@ -1,0 +1,1109 @@
+//! Ranked search over the compiled operations (`aws_search_operations`).
+//!
+//! The index (`codegen::search_format`, built at compile time) is read in place. A query is
+//! reduced to *concepts* (one per meaningful word or phrase), each with alternative terms: the
+//! word's stem, its synonyms, the operation verbs it stands for, typo corrections. Service
+//! mentions ("s3", "dynamo db", "step functions") and hints ("bucket" → s3) are collected on
+//! the side. Only the posting lists of those terms are read.
+//!
+//! An operation's score adds up:
+//! * per concept, the best alternative found in the operation name (IDF-weighted) plus the best
+//!   found in its summary (BM25), times the concept's weight (words after a preposition — the
+//!   context, "objects *in a bucket*" — weigh less);
+//! * a bonus when its service is named, a smaller one when it is hinted;
+//! * name coverage: a bonus when the query covers every word of the operation name, a penalty
+//!   per name word the query does not mention (ListBuckets over
+//!   ListBucketAnalyticsConfigurations);
+//! * a bonus when the query spells the whole operation name (`ListBuckets`,
+//!   `describe-key-pairs`);
+//! * verb agreement: a penalty when the query's action verb does not match the operation's;
+//!   read operations are preferred for questions ("which ...", "what ...");
+//! * the operation's prior (service and operation popularity).
+//!
+//! Ties break on the operation index, so results are deterministic.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use codegen::search_format::{ArchivedSearchIndex, NO_TERM, TYPO_MAX_LEN, letter_mask, unpack};
+use codegen::search_terms::{self as st, glued, is_stop_word, stem, words};
+
+/// One result: an operation index into the catalog and its score (higher is better).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    pub op: u32,
+    pub score: f32,
+}
+
+// Scoring weights.
+const NAME_W: f32 = 1.0;
+const SUMMARY_W: f32 = 0.3;
+const EXPLICIT_W: f32 = 5.0;
+const IMPLIED_W: f32 = 2.0;
+const SERVICE_WORD_W: f32 = 0.6;
+const FULL_COVER_W: f32 = 1.5;
+const UNMATCHED_W: f32 = 1.0;
+const EXACT_W: f32 = 6.0;
+const VERB_MISMATCH_W: f32 = 1.5;
+const READ_PRIOR_W: f32 = 0.6;
+/// Per operation-name word the query spells the same way (`clusters` → ListClusters).
+const SURFACE_W: f32 = 0.4;
+/// Weight of words in the context part of a query (after a preposition).
+const CONTEXT_W: f32 = 0.6;
+/// Weight of a participle that introduces the context ("attached" in "disks attached to").
+const MODIFIER_W: f32 = 0.3;
+/// Weight of a summary match for a word the operation name matches too.
+const SUMMARY_WITH_NAME_W: f32 = 0.3;
+/// The implicit list/describe/get of a question, relative to a typed verb.
+const QUESTION_VERB_W: f32 = 0.5;
+/// Weight of a word that names a service, as a word of operation names.
+const SERVICE_PART_W: f32 = 0.5;
+const SYNONYM_W: f32 = 0.85;
+/// A synonym hinting at a service at least this strongly names it ("kubernetes" → eks).
+const NAMES_SERVICE: f32 = 0.9;
+/// Value of the action verb matching the operation's verb (verbs are not weighed by rarity).
+const ACTION_VERB_W: f32 = 2.0;
+const TYPO1_W: f32 = 0.8;
+const TYPO2_W: f32 = 0.65;
+/// Alternatives at least this strong count for name coverage.
+const COVER_MIN_W: f32 = 0.5;
+const BM25_K1: f32 = 1.2;
+const BM25_B: f32 = 0.75;
+
+/// Longest query text looked at (bytes); the tool limits queries to 256 characters anyway.
+const MAX_QUERY_BYTES: usize = 1024;
+/// Most words looked at.
+const MAX_WORDS: usize = 32;
+
+/// Searches all operations (or those of `service`), best first, at most `limit`.
+pub fn search(query: &str, service: Option<u32>, limit: usize) -> Vec<Hit> {
+    let catalog = super::get();
+    let ix = &catalog.search;
+    let n_ops = ix.op_prior.len();
+    if limit == 0 || n_ops == 0 {
+        return Vec::new();
+    }
+    let range = match service {
+        Some(s) => match catalog.services.get(s as usize) {
+            Some(svc) => {
+                let first = svc.first_op.to_native();
+                first..first + svc.op_count.to_native()
+            }
+            None => return Vec::new(),
+        },
+        None => 0..n_ops as u32,
+    };
+    let q = parse(ix, query);
+    score(ix, catalog, &q, range, limit)
+}
+
+/// The parsed query.
+#[derive(Debug, Default)]
+struct Query {
+    concepts: Vec<Concept>,
+    /// Services named in the query, with a strength in 0..=1.
+    explicit: Vec<(u32, f32)>,
+    /// Services hinted at by the words used.
+    implied: Vec<(u32, f32)>,
+    /// Glued lower-case spellings of whole operation names (`describekeypairs`).
+    exact: Vec<String>,
+    /// The content words without the service's name, glued: an exact name within the services
+    /// named (`s3 list buckets` → `listbuckets`).
+    exact_in_service: String,
+    /// Index of the concept that is the query's action verb.
+    action: Option<usize>,
+    /// The query asks about existing things (what/which/...) without an action verb.
+    question: bool,
+    /// Term ids of the words as typed (`clusters`), sorted.
+    surface: Vec<u32>,
+    /// Term ids of the stems of the words typed, sorted.
+    own_stems: Vec<u32>,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Concept {
+    /// Term ids with a weight.
+    alts: Vec<(u32, f32)>,
+    weight: f32,
+    /// Can be the query's action verb.
+    verb: bool,
+    /// Names a service (it still matches operation names, at a lower weight).
+    service_part: bool,
+    /// The first alternative is the word as typed (its stem).
+    own: bool,
+    /// Does not count for name coverage.
+    no_cover: bool,
+}
+
+impl Concept {
+    fn add(&mut self, term: u32, w: f32) {
+        match self.alts.iter_mut().find(|(t, _)| *t == term) {
+            Some((_, old)) => *old = old.max(w),
+            None => self.alts.push((term, w)),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Token {
+    raw: String,
+    stem: String,
+    stop: bool,
+    /// Already turned into concepts (phrase) or part of a service name.
+    consumed: bool,
+    service_part: bool,
+    /// After a preposition: context rather than the object of the action.
+    context: bool,
+    /// A participle introducing the context ("attached" in "disks attached to ...").
+    modifier: bool,
+}
+
+/// The synonym tables with their words stemmed, built on first use.
+struct Tables {
+    /// Phrases by their first stem: (stems, replacement concepts as stems per alternative,
+    /// services).
+    phrases: HashMap<String, Vec<PreparedPhrase>>,
+    synonyms: HashMap<&'static str, (Vec<String>, &'static [(&'static str, f32)])>,
+    verbs: HashMap<String, Vec<(String, f32)>>,
+}
+
+struct PreparedPhrase {
+    stems: Vec<String>,
+    concepts: Vec<Vec<String>>,
+    services: &'static [(&'static str, f32)],
+}
+
+static TABLES: LazyLock<Tables> = LazyLock::new(|| {
+    let mut phrases: HashMap<String, Vec<PreparedPhrase>> = HashMap::new();
+    for &(phrase, replacement, services) in st::PHRASES {
+        let stems: Vec<String> = words(phrase).iter().map(|w| stem(w)).collect();
+        let Some(first) = stems.first().cloned() else {
+            continue;
+        };
+        let concepts = replacement
+            .split_whitespace()
+            .map(|c| c.split('|').flat_map(words).map(|w| stem(&w)).collect())
+            .collect();
+        phrases.entry(first).or_default().push(PreparedPhrase {
+            stems,
+            concepts,
+            services,
+        });
+    }
+    for list in phrases.values_mut() {
+        list.sort_by(|a, b| b.stems.len().cmp(&a.stems.len()));
+    }
+    let mut synonyms = HashMap::new();
+    for &(word, alts, services) in st::SYNONYMS {
+        let stems = words(alts).iter().map(|w| stem(w)).collect();
+        synonyms.entry(word).or_insert((stems, services));
+    }
+    let mut verbs = HashMap::new();
+    for &(verb, alts) in st::VERBS {
+        verbs
+            .entry(stem(verb))
+            .or_insert_with(|| alts.iter().map(|&(a, w)| (stem(a), w)).collect::<Vec<_>>());
+    }
+    Tables {
+        phrases,
+        synonyms,
+        verbs,
+    }
+});
+
+fn term_id(ix: &ArchivedSearchIndex, term: &str) -> Option<u32> {
+    ix.terms
+        .binary_search_by(|t| t.as_str().cmp(term))
+        .ok()
+        .map(|i| i as u32)
+}
+
+fn span(offsets: &[rkyv::rend::u32_le], t: u32) -> std::ops::Range<usize> {
+    let t = t as usize;
+    match (offsets.get(t), offsets.get(t + 1)) {
+        (Some(a), Some(b)) => a.to_native() as usize..b.to_native() as usize,
+        _ => 0..0,
+    }
+}
+
+fn name_df(ix: &ArchivedSearchIndex, t: u32) -> usize {
+    span(&ix.name_offsets, t).len()
+}
+
+fn summary_df(ix: &ArchivedSearchIndex, t: u32) -> usize {
+    span(&ix.summary_offsets, t).len()
+}
+
+fn service_keys(ix: &ArchivedSearchIndex, t: u32) -> impl Iterator<Item = (u32, f32)> + '_ {
+    ix.service_postings[span(&ix.service_offsets, t)]
+        .iter()
+        .map(|p| {
+            let (svc, s) = unpack(p.to_native());
+            (svc, s as f32 / 255.0)
+        })
+}
+
+fn service_by_name(name: &str) -> Option<u32> {
+    super::get()
+        .services
+        .binary_search_by(|s| s.name.as_str().cmp(name))
+        .ok()
+        .map(|i| i as u32)
+        .or_else(|| {
+            super::get()
+                .services
+                .iter()
+                .position(|s| s.name.as_str() == name)
+                .map(|i| i as u32)
+        })
+}
+
+fn push_service(list: &mut Vec<(u32, f32)>, svc: u32, strength: f32) {
+    match list.iter_mut().find(|(s, _)| *s == svc) {
+        Some((_, old)) => *old = old.max(strength),
+        None => list.push((svc, strength)),
+    }
+}
+
+fn tokens(query: &str) -> (Vec<Token>, Vec<String>) {
+    let mut q = query;
+    if q.len() > MAX_QUERY_BYTES {
+        let mut end = MAX_QUERY_BYTES;
+        while !q.is_char_boundary(end) {
+            end -= 1;
+        }
+        q = &q[..end];
+    }
+    let mut toks = Vec::new();
+    let mut exact = Vec::new();
+    for piece in q.split(|c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                ':' | '/' | ',' | ';' | '(' | ')' | '"' | '?' | '!' | '\''
+            )
+    }) {
+        let ws = words(piece);
+        if ws.len() >= 2 {
+            exact.push(glued(piece));
+        }
+        for w in ws {
+            if toks.len() >= MAX_WORDS {
+                break;
+            }
+            toks.push(Token {
+                stem: stem(&w),
+                stop: is_stop_word(&w),
+                raw: w,
+                consumed: false,
+                service_part: false,
+                context: false,
+                modifier: false,
+            });
+        }
+    }
+    // Context: everything after a preposition that follows some content. A participle starts
+    // the context when a preposition follows it ("disks attached to my servers", not "list
+    // attached policies"), or always for "named"/"called".
+    let mut seen_content = false;
+    let mut in_context = false;
+    for i in 0..toks.len() {
+        let raw = toks[i].raw.as_str();
+        let starts = if st::is_participle_modifier(raw) {
+            matches!(raw, "named" | "called")
+                || toks.get(i + 1).is_some_and(|n| st::is_preposition(&n.raw))
+        } else {
+            st::is_preposition(raw)
+        };
+        if seen_content && starts {
+            in_context = true;
+            toks[i].modifier = st::is_participle_modifier(raw);
+        }
+        toks[i].context = in_context;
+        if !toks[i].stop {
+            seen_content = true;
+        }
+    }
+    (toks, exact)
+}
+
+fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
+    let tables = &*TABLES;
+    let (mut toks, mut exact) = tokens(query);
+    let mut q = Query::default();
+    // Concepts with their token position (for ordering and context).
+    let mut concepts: Vec<(usize, Concept)> = Vec::new();
+
+    // 1. Service names: n-grams of up to 3 words, longest first, glued as raw words or as
+    //    stems ("dynamo db" → dynamodb, "step functions" → stepfunction, "logs" → cloudwatch-logs).
+    let n = toks.len();
+    for len in (1..=3usize).rev() {
+        for i in 0..n.saturating_sub(len - 1) {
+            let span = &toks[i..i + len];
+            if span.iter().any(|t| t.service_part) {
+                continue;
+            }
+            // Stop words only inside raw n-grams, and only "api" ("api gateway").
+            if span.iter().any(|t| t.stop && t.raw != "api") || (len == 1 && span[0].stop) {
+                continue;
+            }
+            let raw: String = span.iter().map(|t| t.raw.as_str()).collect();
+            let stems: String = span.iter().map(|t| t.stem.as_str()).collect();
+            let mut found = false;
+            for key in [raw.as_str(), stems.as_str()] {
+                if let Some(t) = term_id(ix, key) {
+                    for (svc, strength) in service_keys(ix, t) {
+                        push_service(&mut q.explicit, svc, strength);
+                        found = true;
+                    }
+                }
+                if found {
+                    break;
+                }
+            }
+            if found {
+                for t in &mut toks[i..i + len] {
+                    t.service_part = true;
+                }
+            }
+        }
+    }
+
+    // 2. Phrases, first over all words, then over the words without stop words.
+    for pass in 0..2 {
+        let idx: Vec<usize> = (0..toks.len())
+            .filter(|&i| {
+                let t = &toks[i];
+                // The second pass looks through articles and service names ("invalidate the
+                // cloudfront cache" → "invalidate cache"), not through prepositions.
+                !t.consumed && (pass == 0 || !(t.service_part || st::is_article(&t.raw)))
+            })
+            .collect();
+        let mut k = 0;
+        while k < idx.len() {
+            let mut advanced = false;
+            if let Some(cands) = tables.phrases.get(&toks[idx[k]].stem) {
+                for p in cands {
+                    let m = p.stems.len();
+                    if k + m > idx.len() {
+                        continue;
+                    }
+                    let ok =
+                        p.stems.iter().enumerate().all(|(j, s)| {
+                            toks[idx[k + j]].stem == *s && !toks[idx[k + j]].consumed
+                        });
+                    if !ok {
+                        continue;
+                    }
+                    let pos = idx[k];
+                    let context = toks[pos].context;
+                    for j in 0..m {
+                        toks[idx[k + j]].consumed = true;
+                    }
+                    for alts in &p.concepts {
+                        let mut c = Concept {
+                            weight: if context { CONTEXT_W } else { 1.0 },
+                            ..Default::default()
+                        };
+                        for (a, s) in alts.iter().enumerate() {
+                            if let Some(t) = term_id(ix, s) {
+                                c.add(t, if a == 0 { 1.0 } else { SYNONYM_W });
+                                c.own |= a == 0;
+                            }
+                            if tables.verbs.contains_key(s) {
+                                c.verb = true;
+                            }
+                        }
+                        if !c.alts.is_empty() {
+                            concepts.push((pos, c));
+                        }
+                    }
+                    for &(name, strength) in p.services {
+                        if let Some(svc) = service_by_name(name) {
+                            push_service(&mut q.implied, svc, strength);
+                        }
+                    }
+                    k += m;
+                    advanced = true;
+                    break;
+                }
+            }
+            if !advanced {
+                k += 1;
+            }
+        }
+    }
+
+    // 3. The remaining words.
+    let question = toks.iter().any(|t| st::is_question_word(&t.raw));
+    for (pos, tok) in toks.iter().enumerate() {
+        if tok.consumed || tok.stop {
+            continue;
+        }
+        let mut c = Concept {
+            weight: if tok.context { CONTEXT_W } else { 1.0 },
+            service_part: tok.service_part,
+            ..Default::default()
+        };
+        let own = term_id(ix, &tok.stem);
+        if let Some(t) = own {
+            c.add(t, 1.0);
+            c.own = true;
+        }
+        if tok.modifier {
+            c.weight = MODIFIER_W;
+            c.no_cover = true;
+            if !c.alts.is_empty() {
+                concepts.push((pos, c));
+            }
+            continue;
+        }
+        if tok.service_part {
+            c.weight *= SERVICE_PART_W;
+            if !c.alts.is_empty() {
+                concepts.push((pos, c));
+            }
+            continue;
+        }
+        // Synonyms and service hints.
+        let syn = tables
+            .synonyms
+            .get(tok.raw.as_str())
+            .or_else(|| tables.synonyms.get(tok.stem.as_str()));
+        if let Some((alts, services)) = syn {
+            for a in alts {
+                if let Some(t) = term_id(ix, a) {
+                    c.add(t, SYNONYM_W);
+                }
+            }
+            for &(name, strength) in services.iter() {
+                if let Some(svc) = service_by_name(name) {
+                    if strength >= NAMES_SERVICE {
+                        // "kubernetes", "nosql", "postgres": as good as the service's name.
+                        push_service(&mut q.explicit, svc, strength);
+                        if own.is_none_or(|t| name_df(ix, t) == 0) {
+                            c.service_part = true;
+                            c.weight *= SERVICE_PART_W;
+                        }
+                    } else {
+                        push_service(&mut q.implied, svc, strength);
+                    }
+                }
+            }
+        }
+        // Verbs (not past participles: "attached", "stored" describe, they do not act).
+        let participle = tok.raw.ends_with("ed") && tok.raw.len() > 4;
+        if !participle && let Some(alts) = tables.verbs.get(&tok.stem) {
+            c.verb = true;
+            for (a, w) in alts {
+                if let Some(t) = term_id(ix, a) {
+                    c.add(t, *w);
+                }
+            }
+        }
+        // Typos: a word unknown to operation and service names.
+        let known = own.is_some_and(|t| {
+            name_df(ix, t) > 0 || service_keys(ix, t).next().is_some() || summary_df(ix, t) > 2
+        });
+        if !known && syn.is_none() && tok.raw.len() >= 4 {
+            for (t, w) in typo_candidates(ix, &tok.raw) {
+                let mut is_service = false;
+                for (svc, strength) in service_keys(ix, t) {
+                    push_service(&mut q.explicit, svc, strength * w);
+                    is_service = true;
+                }
+                if is_service {
+                    c.service_part = true;
+                    c.weight = SERVICE_PART_W * if tok.context { CONTEXT_W } else { 1.0 };
+                }
+                c.add(t, w);
+            }
+        }
+        if !c.alts.is_empty() {
+            concepts.push((pos, c));
+        }
+    }
+
+    concepts.sort_by_key(|(pos, _)| *pos);
+    let mut concepts: Vec<Concept> = concepts.into_iter().map(|(_, c)| c).collect();
+    // A term typed as a word of its own is that word's, not another word's synonym
+    // ("kubernetes clusters": cluster is not also kubernetes' synonym).
+    let owns: Vec<u32> = concepts
+        .iter()
+        .filter(|c| c.own)
+        .filter_map(|c| c.alts.first().map(|a| a.0))
+        .collect();
+    for c in &mut concepts {
+        let keep_first = usize::from(c.own);
+        let mut i = keep_first;
+        while i < c.alts.len() {
+            if owns.contains(&c.alts[i].0) {
+                c.alts.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+    }
+    concepts.retain(|c| !c.alts.is_empty());
+    // The same word twice ("tables in my nosql database" → table, table) counts once.
+    let mut k = 0;
+    while k < concepts.len() {
+        let first = concepts[k].alts.first().map(|a| a.0);
+        let dup = concepts[..k]
+            .iter()
+            .position(|c| c.own && concepts[k].own && c.alts.first().map(|a| a.0) == first);
+        match dup {
+            Some(j) => {
+                let w = concepts[k].weight;
+                concepts[j].weight = concepts[j].weight.max(w);
+                concepts.remove(k);
+            }
+            None => k += 1,
+        }
+    }
+    q.action = concepts.iter().position(|c| c.verb && !c.service_part);
+    q.question = question && q.action.is_none();
+    if q.question {
+        // "what clusters do I have": an implicit list/describe/get.
+        let mut c = Concept {
+            weight: QUESTION_VERB_W,
+            verb: true,
+            own: true,
+            ..Default::default()
+        };
+        for (v, w) in [("list", 1.0), ("describ", 0.9), ("get", 0.8)] {
+            if let Some(t) = term_id(ix, v) {
+                c.add(t, w);
+            }
+        }
+        if !c.alts.is_empty() {
+            q.action = Some(concepts.len());
+            concepts.push(c);
+        }
+    }
+    q.concepts = concepts;
+
+    // 4. Exact names: each multi-word piece ("describe-key-pairs", "ListBuckets"), and all the
+    //    content words glued ("list attached user policies").
+    let all: Vec<&Token> = toks.iter().filter(|t| !t.stop).collect();
+    if all.len() >= 2 || (all.len() == 1 && toks.len() == 1) {
+        exact.push(all.iter().map(|t| t.raw.as_str()).collect());
+    }
+    // Without the service's name ("s3 list buckets" → listbuckets): only within that service.
+    let content: Vec<&Token> = all.iter().copied().filter(|t| !t.service_part).collect();
+    if content.len() < all.len() && !content.is_empty() {
+        q.exact_in_service = content.iter().map(|t| t.raw.as_str()).collect();
+    }
+    exact.sort();
+    exact.dedup();
+    q.exact = exact;
+    q.surface = toks
+        .iter()
+        .filter(|t| !t.stop)
+        .filter_map(|t| term_id(ix, &t.raw))
+        .collect();
+    q.surface.sort_unstable();
+    q.surface.dedup();
+    // Only words spelled like some operation-name word count for number agreement (not
+    // "updat").
+    q.own_stems = toks
+        .iter()
+        .filter(|t| !t.stop && term_id(ix, &t.raw).is_some_and(|r| q.surface.contains(&r)))
+        .filter(|t| typo_word_exists(ix, &t.raw))
+        .filter_map(|t| term_id(ix, &t.stem))
+        .collect();
+    q.own_stems.sort_unstable();
+    q.own_stems.dedup();
+    q
+}
+
+/// `word` is a word of some operation or service name.
+fn typo_word_exists(ix: &ArchivedSearchIndex, word: &str) -> bool {
+    let len = word.len();
+    match (
+        ix.typo_len_offsets.get(len),
+        ix.typo_len_offsets.get(len + 1),
+    ) {
+        (Some(a), Some(b)) => {
+            let r = a.to_native() as usize..b.to_native() as usize;
+            ix.typo_words[r].iter().any(|w| w.as_str() == word)
+        }
+        _ => false,
+    }
+}
+
+/// Vocabulary terms within a small edit distance of `word`: distance 1 for words of 4..=6
+/// letters, 2 from 7 letters. Only the closest distance found is kept.
+fn typo_candidates(ix: &ArchivedSearchIndex, word: &str) -> Vec<(u32, f32)> {
+    let len = word.len();
+    if !word.bytes().all(|b| b.is_ascii_alphanumeric()) || len > TYPO_MAX_LEN {
+        return Vec::new();
+    }
+    let max_d = if len >= 7 { 2 } else { 1 };
+    let mask = letter_mask(word);
+    let mut best = max_d + 1;
+    let mut out: Vec<(u32, usize)> = Vec::new();
+    let lo = len.saturating_sub(max_d).max(3);
+    let hi = (len + max_d).min(TYPO_MAX_LEN);
+    for l in lo..=hi {
+        let r = match (ix.typo_len_offsets.get(l), ix.typo_len_offsets.get(l + 1)) {
+            (Some(a), Some(b)) => a.to_native() as usize..b.to_native() as usize,
+            _ => continue,
+        };
+        for i in r {
+            let m = ix.typo_masks[i].to_native();
+            if (m ^ mask).count_ones() as usize > 2 * max_d {
+                continue;
+            }
+            let cand = ix.typo_words[i].as_str();
+            if let Some(d) = damerau_levenshtein(word.as_bytes(), cand.as_bytes(), best.min(max_d))
+            {
+                if d < best {
+                    best = d;
+                    out.clear();
+                }
+                if d == best && d > 0 {
+                    out.push((ix.typo_terms[i].to_native(), d));
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out.truncate(8);
+    out.into_iter()
+        .map(|(t, d)| (t, if d == 1 { TYPO1_W } else { TYPO2_W }))
+        .collect()
+}
+
+/// Optimal-string-alignment distance between `a` and `b` if it is at most `max`.
+fn damerau_levenshtein(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let w = b.len() + 1;
+    let mut prev2 = vec![0usize; w];
+    let mut prev: Vec<usize> = (0..w).collect();
+    let mut cur = vec![0usize; w];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..w {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[b.len()];
+    (d <= max).then_some(d)
+}
+
+fn idf(n: usize, df: usize) -> f32 {
+    let (n, df) = (n as f32, df as f32);
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+/// Per-query scratch space, reused by the thread.
+#[derive(Default)]
+struct Scratch {
+    acc: Vec<f32>,
+    best_name: Vec<f32>,
+    best_summary: Vec<f32>,
+    /// 0: not a candidate; 1: candidate; 2: candidate spelled exactly.
+    mark: Vec<u8>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// Score components of one operation, for [`explain`].
+#[derive(Debug, Default, Clone, Copy)]
+struct Parts {
+    terms: f32,
+    verb: f32,
+    service: f32,
+    exact: f32,
+    cover: f32,
+    surface: f32,
+    prior: f32,
+}
+
+impl Parts {
+    fn total(&self) -> f32 {
+        self.terms + self.verb + self.service + self.exact + self.cover + self.surface + self.prior
+    }
+}
+
+fn score(
+    ix: &ArchivedSearchIndex,
+    catalog: &codegen::format::ArchivedCatalog,
+    q: &Query,
+    range: std::ops::Range<u32>,
+    limit: usize,
+) -> Vec<Hit> {
+    score_parts(ix, catalog, q, range, limit)
+        .into_iter()
+        .map(|(h, _)| h)
+        .collect()
+}
+
+fn score_parts(
+    ix: &ArchivedSearchIndex,
+    catalog: &codegen::format::ArchivedCatalog,
+    q: &Query,
+    range: std::ops::Range<u32>,
+    limit: usize,
+) -> Vec<(Hit, Parts)> {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => score_with(ix, catalog, q, range, limit, &mut scratch),
+        Err(_) => score_with(ix, catalog, q, range, limit, &mut Scratch::default()),
+    })
+}
+
+fn score_with(
+    ix: &ArchivedSearchIndex,
+    catalog: &codegen::format::ArchivedCatalog,
+    q: &Query,
+    range: std::ops::Range<u32>,
+    limit: usize,
+    sc: &mut Scratch,
+) -> Vec<(Hit, Parts)> {
+    let n_ops = ix.op_prior.len();
+    for v in [&mut sc.acc, &mut sc.best_name, &mut sc.best_summary] {
+        v.clear();
+        v.resize(n_ops, 0.0);
+    }
+    sc.mark.clear();
+    sc.mark.resize(n_ops, 0);
+    let in_range = |op: u32| range.contains(&op);
+    let mut candidates: Vec<u32> = Vec::new();
+    let mut touched: Vec<u32> = Vec::new();
+    let avg_len = ix.avg_summary_len.to_native().max(1.0);
+    // The action verb is scored through each candidate's own verb, unless it is all there is.
+    let action_apart = q.action.is_some() && q.concepts.len() > 1;
+
+    for (ci, c) in q.concepts.iter().enumerate() {
+        if action_apart && Some(ci) == q.action {
+            continue;
+        }
+        // A synonym or a verb alternative never counts more than the word typed.
+        let own = c.alts.first().filter(|_| c.own).map(|&(t, _)| t);
+        let cap_n = own
+            .map(|t| name_df(ix, t))
+            .filter(|&df| df > 0)
+            .map_or(f32::INFINITY, |df| idf(n_ops, df));
+        let cap_s = own
+            .map(|t| summary_df(ix, t))
+            .filter(|&df| df > 0)
+            .map_or(f32::INFINITY, |df| idf(n_ops, df));
+        for &(t, w) in &c.alts {
+            let r = span(&ix.name_offsets, t);
+            let v = w * NAME_W * idf(n_ops, r.len()).min(cap_n);
+            for p in &ix.name_postings[r] {
+                let op = p.to_native();
+                if !in_range(op) {
+                    continue;
+                }
+                let i = op as usize;
+                if sc.best_name[i] == 0.0 && sc.best_summary[i] == 0.0 {
+                    touched.push(op);
+                }
+                sc.best_name[i] = sc.best_name[i].max(v);
+            }
+            let r = span(&ix.summary_offsets, t);
+            let base = w * SUMMARY_W * idf(n_ops, r.len()).min(cap_s);
+            for p in &ix.summary_postings[r] {
+                let (op, tf) = unpack(p.to_native());
+                if !in_range(op) {
+                    continue;
+                }
+                let i = op as usize;
+                let len = ix
+                    .op_summary_len
+                    .get(i)
+                    .map_or(1.0, |l| l.to_native() as f32);
+                let tf = tf as f32;
+                let tfn =
+                    tf * (BM25_K1 + 1.0) / (tf + BM25_K1 * (1.0 - BM25_B + BM25_B * len / avg_len));
+                if sc.best_name[i] == 0.0 && sc.best_summary[i] == 0.0 {
+                    touched.push(op);
+                }
+                sc.best_summary[i] = sc.best_summary[i].max(base * tfn);
+            }
+        }
+        for &op in &touched {
+            let i = op as usize;
+            let (n, s) = (sc.best_name[i], sc.best_summary[i]);
+            let v = if n > 0.0 {
+                n + SUMMARY_WITH_NAME_W * s
+            } else {
+                s
+            };
+            sc.acc[i] += c.weight * v;
+            sc.best_name[i] = 0.0;
+            sc.best_summary[i] = 0.0;
+            if sc.mark[i] == 0 {
+                sc.mark[i] = 1;
+                candidates.push(op);
+            }
+        }
+        touched.clear();
+    }
+
+    // Exact operation names.
+    for e in &q.exact {
+        if let Some(t) = term_id(ix, e) {
+            for p in &ix.exact_postings[span(&ix.exact_offsets, t)] {
+                let op = p.to_native();
+                if in_range(op) {
+                    if sc.mark[op as usize] == 0 {
+                        candidates.push(op);
+                    }
+                    sc.mark[op as usize] = 2;
+                }
+            }
+        }
+    }
+
+    // Services named: all their operations are candidates.
+    let n_services = catalog.services.len();
+    let mut explicit = vec![0f32; n_services];
+    let mut implied = vec![0f32; n_services];
+    let exact_in_service = if q.exact_in_service.is_empty() {
+        None
+    } else {
+        term_id(ix, &q.exact_in_service)
+    };
+    for &(s, strength) in &q.explicit {
+        if let Some(svc) = catalog.services.get(s as usize) {
+            explicit[s as usize] = explicit[s as usize].max(strength);
+            let first = svc.first_op.to_native();
+            let ops = first..first + svc.op_count.to_native();
+            for op in ops.clone() {
+                if in_range(op) && (op as usize) < n_ops && sc.mark[op as usize] == 0 {
+                    sc.mark[op as usize] = 1;
+                    candidates.push(op);
+                }
+            }
+            if let Some(t) = exact_in_service {
+                for p in &ix.exact_postings[span(&ix.exact_offsets, t)] {
+                    let op = p.to_native();
+                    if ops.contains(&op) && in_range(op) && (op as usize) < n_ops {
+                        sc.mark[op as usize] = 2;
+                    }
+                }
+            }
+        }
+    }
+    for &(s, strength) in &q.implied {
+        if let Some(v) = implied.get_mut(s as usize) {
+            *v = (*v + strength).min(1.0);
+        }
+    }
+    // Weak hints from service title words ("queue" → Simple Queue Service).
+    let mut word_hint = vec![0f32; n_services];
+    for c in q.concepts.iter().filter(|c| c.own && !c.service_part) {
+        if let Some(&(t, w)) = c.alts.first() {
+            let r = span(&ix.service_word_offsets, t);
+            let k = r.len() as f32;
+            if k > 0.0 && k <= 8.0 {
+                for p in &ix.service_word_postings[r] {
+                    if let Some(v) = word_hint.get_mut(p.to_native() as usize) {
+                        *v = v.max(w * c.weight / k.sqrt());
+                    }
+                }
+            }
+        }
+    }
+
+    // Terms that count for coverage, and the words as typed.
+    let mut cover: Vec<u32> = q
+        .concepts
+        .iter()
+        .filter(|c| !c.no_cover)
+        .flat_map(|c| {
+            c.alts
+                .iter()
+                .filter(|(_, w)| *w >= COVER_MIN_W)
+                .map(|(t, _)| *t)
+        })
+        .collect();
+    cover.sort_unstable();
+    cover.dedup();
+    let action: Option<&Concept> = q.action.and_then(|i| q.concepts.get(i));
+    let read_verbs: Vec<u32> = ["list", "describ", "get"]
+        .iter()
+        .filter_map(|v| term_id(ix, v))
+        .collect();
+
+    let mut hits: Vec<(Hit, Parts)> = Vec::with_capacity(candidates.len());
+    for &op in &candidates {
+        let i = op as usize;
+        let Some(o) = catalog.operations.get(i) else {
+            continue;
+        };
+        let svc = o.service.to_native() as usize;
+        let mut p = Parts {
+            terms: sc.acc[i],
+            ..Default::default()
+        };
+        p.service = EXPLICIT_W * explicit.get(svc).copied().unwrap_or(0.0)
+            + IMPLIED_W * implied.get(svc).copied().unwrap_or(0.0)
+            + SERVICE_WORD_W * word_hint.get(svc).copied().unwrap_or(0.0);
+        if sc.mark[i] == 2 {
+            p.exact = EXACT_W;
+        }
+        // Coverage of the operation name.
+        let name = &ix.op_name_terms[span(&ix.op_name_offsets, op)];
+        let matched = name
+            .iter()
+            .filter(|t| cover.binary_search(&t.to_native()).is_ok())
+            .count();
+        let unmatched = name.len() - matched;
+        if unmatched == 0 && matched > 0 {
+            p.cover += FULL_COVER_W;
+        }
+        p.cover -= UNMATCHED_W * unmatched as f32;
+        // Words spelled as typed, against words met only through their stem (number
+        // agreement: "tables" → ListTables rather than DescribeTable).
+        let surface = &ix.op_surface_terms[span(&ix.op_surface_offsets, op)];
+        let same = surface
+            .iter()
+            .filter(|t| q.surface.binary_search(&t.to_native()).is_ok())
+            .count();
+        let by_stem = name
+            .iter()
+            .filter(|t| q.own_stems.binary_search(&t.to_native()).is_ok())
+            .count();
+        p.surface = SURFACE_W * (same as f32 - by_stem.saturating_sub(same) as f32);
+        // Verb agreement.
+        let verb = ix
+            .op_verb
+            .get(i)
+            .map(|v| v.to_native())
+            .filter(|&v| v != NO_TERM);
+        match (action, verb) {
+            (Some(a), Some(v)) => match a.alts.iter().find(|(t, _)| *t == v) {
+                Some(&(_, w)) => {
+                    if action_apart {
+                        p.verb = a.weight * w * ACTION_VERB_W;
+                    }
+                }
+                None => p.verb = -VERB_MISMATCH_W * a.weight,
+            },
+            (Some(a), None) => p.verb = -VERB_MISMATCH_W * a.weight,
+            (None, Some(v)) if read_verbs.contains(&v) => p.verb = READ_PRIOR_W,
+            _ => {}
+        }
+        p.prior = ix.op_prior.get(i).map_or(0.0, |p| p.to_native());
+        hits.push((
+            Hit {
+                op,
+                score: p.total(),
+            },
+            p,
+        ));
+    }
+    let cmp = |a: &(Hit, Parts), b: &(Hit, Parts)| {
+        b.0.score.total_cmp(&a.0.score).then(a.0.op.cmp(&b.0.op))
+    };
+    if hits.len() > limit {
+        hits.select_nth_unstable_by(limit - 1, cmp);
+        hits.truncate(limit);
+    }
+    hits.sort_by(cmp);
+    hits
+}
+
+/// The ranking of [`search`] with each result's score components and the parsed query, for
+/// debugging rankings.
+pub fn explain(query: &str, service: Option<u32>, limit: usize) -> String {
+    let catalog = super::get();
+    let ix = &catalog.search;
+    let q = parse(ix, query);
+    let term = |t: u32| ix.terms.get(t as usize).map_or("?", |s| s.as_str());
+    let svc = |s: u32| {
+        catalog
+            .services
+            .get(s as usize)
+            .map_or("?", |s| s.name.as_str())
+    };
+    let mut out = String::new();
+    for (i, c) in q.concepts.iter().enumerate() {
+        let alts: Vec<String> = c
+            .alts
+            .iter()
+            .map(|&(t, w)| format!("{}:{w:.2}", term(t)))
+            .collect();
+        out.push_str(&format!(
+            "concept{} w={:.2}{}{} [{}]\n",
+            i,
+            c.weight,
+            if Some(i) == q.action { " ACTION" } else { "" },
+            if c.service_part { " service" } else { "" },
+            alts.join(" ")
+        ));
+    }
+    let svcs = |l: &[(u32, f32)]| {
+        l.iter()
+            .map(|&(s, w)| format!("{}:{w:.2}", svc(s)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    out.push_str(&format!(
+        "explicit [{}] implied [{}] exact {:?} question {}\n",
+        svcs(&q.explicit),
+        svcs(&q.implied),
+        q.exact,
+        q.question
+    ));
+    let n_ops = ix.op_prior.len() as u32;
+    let r = match service.and_then(|s| catalog.services.get(s as usize)) {
+        Some(s) => s.first_op.to_native()..s.first_op.to_native() + s.op_count.to_native(),
+        None => 0..n_ops,
+    };
+    for (h, p) in score_parts(ix, catalog, &q, r, limit) {
+        let o = &catalog.operations[h.op as usize];
+        out.push_str(&format!(
+            "{:7.2} {}:{}  terms {:.2} verb {:.2} svc {:.2} exact {:.1} cover {:.1} surf {:.1} prior {:.2}\n",
+            h.score,
+            svc(o.service.to_native()),
+            o.name.as_str(),
+            p.terms,
+            p.verb,
+            p.service,
+            p.exact,
+            p.cover,
+            p.surface,
+            p.prior
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance() {
+        assert_eq!(damerau_levenshtein(b"lamda", b"lambda", 1), Some(1));
+        assert_eq!(damerau_levenshtein(b"secruity", b"security", 2), Some(1));
+        assert_eq!(
+            damerau_levenshtein(b"cloudfromation", b"cloudformation", 2),
+            Some(1)
+        );
+        assert_eq!(damerau_levenshtein(b"abc", b"xyz", 1), None);
+        assert_eq!(damerau_levenshtein(b"", b"ab", 2), Some(2));
+    }
+}

@@ -1,0 +1,353 @@
+//! `aws_search_operations`: ranked search over every compiled operation
+//! (see [`crate::catalog::search`] for the ranking).
+//!
+//! Arguments: `query` (string, 1..=256 characters, required), `serviceHint` (a service name or
+//! alias, optional), `limit` (integer 1..=50, default 10). Result:
+//! `{"count", "query", "results": [{"service", "operation", "summary", "readOnly",
+//! "destructive", "score"}]}`, plus `serviceHint` (canonical) when one was given and a `hint`
+//! when nothing matched.
+
+use serde_json::{Map, Value, json};
+
+use crate::catalog;
+use crate::tools::{ErrorType, Principal, ToolError, ToolResult};
+use codegen::format::{OP_DESTRUCTIVE, OP_READONLY};
+
+/// Longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 256;
+/// Default and maximum number of results.
+pub const DEFAULT_LIMIT: usize = 10;
+pub const MAX_LIMIT: usize = 50;
+/// Longest summary returned, in characters.
+const SUMMARY_CHARS: usize = 200;
+
+const ARGUMENTS: [&str; 3] = ["query", "serviceHint", "limit"];
+
+fn invalid(message: impl Into<String>, hint: impl Into<String>) -> ToolError {
+    ToolError::new(ErrorType::InvalidArguments, message, hint)
+}
+
+/// Runs the tool.
+pub fn run(_principal: &Principal, args: &Value) -> ToolResult {
+    let args = parse_args(args)?;
+    let service = match &args.service_hint {
+        Some(name) => Some(catalog::resolve_service(name)?),
+        None => None,
+    };
+    let hits = catalog::search::search(&args.query, service, args.limit);
+    let cat = catalog::get();
+    let mut results = Vec::with_capacity(hits.len());
+    for hit in &hits {
+        let Some(op) = cat.operations.get(hit.op as usize) else {
+            continue;
+        };
+        let Some(svc) = cat.services.get(op.service.to_native() as usize) else {
+            continue;
+        };
+        results.push(json!({
+            "service": svc.name.as_str(),
+            "operation": op.name.as_str(),
+            "summary": codegen::text::cut_at_word(op.summary.as_str(), SUMMARY_CHARS),
+            "readOnly": op.has(OP_READONLY),
+            "destructive": op.has(OP_DESTRUCTIVE),
+            "score": (hit.score * 100.0).round() / 100.0,
+        }));
+    }
+    let mut out = Map::new();
+    out.insert("count".into(), results.len().into());
+    out.insert("query".into(), args.query.clone().into());
+    if let Some(s) = service.and_then(|s| cat.services.get(s as usize)) {
+        out.insert("serviceHint".into(), s.name.as_str().into());
+    }
+    if results.is_empty() {
+        out.insert("hint".into(), no_match_hint(service.is_some()).into());
+    }
+    out.insert("results".into(), Value::Array(results));
+    Ok(Value::Object(out))
+}
+
+fn no_match_hint(filtered: bool) -> String {
+    let mut hint = String::from(
+        "No operation matched. Try other words: an operation name ('ListBuckets', \
+         'describe-instances'), a service and a verb ('s3 list', 'lambda create function'), or \
+         the task in plain words ('stop an ec2 instance').",
+    );
+    if filtered {
+        hint.push_str(" serviceHint limits the search to one service: omit it to search all.");
+    }
+    hint
+}
+
+#[derive(Debug, PartialEq)]
+struct Args {
+    query: String,
+    service_hint: Option<String>,
+    limit: usize,
+}
+
+fn parse_args(args: &Value) -> Result<Args, ToolError> {
+    let empty = Map::new();
+    let obj = match args {
+        Value::Object(o) => o,
+        Value::Null => &empty,
+        other => {
+            return Err(invalid(
+                format!("Arguments must be a JSON object, not {}", type_name(other)),
+                "Call with {\"query\": \"list s3 buckets\"}.",
+            ));
+        }
+    };
+    let unknown: Vec<&str> = obj
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !ARGUMENTS.contains(k))
+        .collect();
+    if !unknown.is_empty() {
+        let hint = if unknown == ["payload"] {
+            "Pass 'query' (and optionally 'serviceHint', 'limit') at the top level, not inside \
+             'payload'."
+                .to_string()
+        } else {
+            format!(
+                "aws_search_operations takes only {}.",
+                ARGUMENTS.map(|a| format!("'{a}'")).join(", ")
+            )
+        };
+        let list: Vec<String> = unknown.iter().map(|k| format!("'{k}'")).collect();
+        return Err(invalid(
+            format!("Unknown argument(s): {}", list.join(", ")),
+            hint,
+        ));
+    }
+
+    let query = match obj.get("query") {
+        None | Some(Value::Null) => {
+            return Err(invalid(
+                "Missing required argument 'query'",
+                "Give 'query': a few words describing the task, e.g. 'list s3 buckets'.",
+            ));
+        }
+        Some(Value::String(s)) => s,
+        Some(other) => {
+            return Err(invalid(
+                format!("'query' must be a string, not {}", type_name(other)),
+                "Give 'query' as text, e.g. 'list s3 buckets'.",
+            ));
+        }
+    };
+    if query.trim().is_empty() {
+        return Err(invalid(
+            "'query' is empty",
+            "Give a few words describing the task, e.g. 'list s3 buckets'.",
+        ));
+    }
+    let chars = query.chars().count();
+    if chars > MAX_QUERY_CHARS {
+        return Err(invalid(
+            format!("'query' is too long ({chars} characters; at most {MAX_QUERY_CHARS})"),
+            "Use a few keywords, e.g. 'stop ec2 instance'.",
+        ));
+    }
+
+    let service_hint = match obj.get("serviceHint") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.trim().is_empty() => None,
+        Some(Value::String(s)) if s.chars().count() > 128 => {
+            return Err(invalid(
+                "'serviceHint' is too long (at most 128 characters)",
+                "Give a service name such as 's3', 'ec2' or 'lambda'.",
+            ));
+        }
+        Some(Value::String(s)) => Some(s.trim().to_string()),
+        Some(other) => {
+            return Err(invalid(
+                format!("'serviceHint' must be a string, not {}", type_name(other)),
+                "Give a service name such as 's3', 'ec2' or 'lambda', or omit it.",
+            ));
+        }
+    };
+
+    let limit = match obj.get("limit") {
+        None | Some(Value::Null) => DEFAULT_LIMIT,
+        Some(v @ Value::Number(n)) => {
+            let int = n
+                .as_u64()
+                .or_else(|| n.as_i64().map(|i| if i < 0 { 0 } else { i as u64 }))
+                .or_else(|| {
+                    n.as_f64()
+                        .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= 1e9)
+                        .map(|f| f as u64)
+                });
+            match int {
+                Some(i) if (1..=MAX_LIMIT as u64).contains(&i) => i as usize,
+                Some(_) => {
+                    return Err(invalid(
+                        format!("'limit' must be between 1 and {MAX_LIMIT}, got {v}"),
+                        format!("Use a 'limit' from 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT})."),
+                    ));
+                }
+                None => {
+                    return Err(invalid(
+                        format!("'limit' must be an integer, got {v}"),
+                        format!("Use a whole number from 1 to {MAX_LIMIT}."),
+                    ));
+                }
+            }
+        }
+        Some(other) => {
+            return Err(invalid(
+                format!("'limit' must be an integer, not {}", type_name(other)),
+                format!("Use a whole number from 1 to {MAX_LIMIT}, e.g. 'limit': 5."),
+            ));
+        }
+    };
+
+    Ok(Args {
+        query: query.clone(),
+        service_hint,
+        limit,
+    })
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(args: Value) -> ToolError {
+        match run(&Principal::Local, &args) {
+            Err(e) => e,
+            Ok(v) => panic!("expected an error for {args}, got {v}"),
+        }
+    }
+
+    fn ok(args: Value) -> Value {
+        match run(&Principal::Local, &args) {
+            Ok(v) => v,
+            Err(e) => panic!("unexpected error for {args}: {}", e.to_text()),
+        }
+    }
+
+    fn first(v: &Value) -> (String, String) {
+        let r = &v["results"][0];
+        (
+            r["service"].as_str().unwrap_or_default().to_string(),
+            r["operation"].as_str().unwrap_or_default().to_string(),
+        )
+    }
+
+    #[test]
+    fn validates_arguments() {
+        for (args, needle) in [
+            (json!({}), "Missing"),
+            (json!({"query": ""}), "empty"),
+            (json!({"query": "   "}), "empty"),
+            (json!({"query": 5}), "must be a string"),
+            (json!({"query": "x".repeat(257)}), "too long"),
+            (json!({"query": "s3", "limit": 0}), "between 1 and 50"),
+            (json!({"query": "s3", "limit": 51}), "between 1 and 50"),
+            (json!({"query": "s3", "limit": -3}), "between 1 and 50"),
+            (json!({"query": "s3", "limit": 2.5}), "integer"),
+            (json!({"query": "s3", "limit": "5"}), "integer"),
+            (json!({"query": "s3", "limit": true}), "integer"),
+            (json!({"query": "s3", "serviceHint": 3}), "must be a string"),
+            (json!({"query": "s3", "services": "s3"}), "Unknown argument"),
+            (json!([1, 2]), "JSON object"),
+        ] {
+            let e = err(args.clone());
+            assert_eq!(e.error_type, ErrorType::InvalidArguments, "{args}");
+            assert!(e.message.contains(needle), "{args}: {}", e.message);
+            assert!(!e.hint.is_empty());
+        }
+        let e = err(json!({"payload": {"query": "s3"}}));
+        assert!(e.hint.contains("top level"), "{}", e.hint);
+    }
+
+    #[test]
+    fn accepts_limits_and_whole_floats() {
+        assert_eq!(ok(json!({"query": "list buckets", "limit": 3}))["count"], 3);
+        assert_eq!(ok(json!({"query": "list buckets", "limit": 2.0}))["count"], 2);
+        assert_eq!(ok(json!({"query": "list", "limit": 50}))["count"], 50);
+        let v = ok(json!({"query": "list buckets"}));
+        assert!(v["count"].as_u64().is_some_and(|c| c <= DEFAULT_LIMIT as u64));
+    }
+
+    #[test]
+    fn finds_and_shapes_results() {
+        let v = ok(json!({"query": "list my s3 buckets"}));
+        assert_eq!(first(&v), ("s3".to_string(), "ListBuckets".to_string()));
+        let r = &v["results"][0];
+        assert_eq!(r["readOnly"], true);
+        assert_eq!(r["destructive"], false);
+        assert!(r["summary"].as_str().is_some_and(|s| s.chars().count() <= SUMMARY_CHARS));
+        assert!(r["score"].is_number());
+        let v = ok(json!({"query": "terminate instances"}));
+        let r = v["results"]
+            .as_array()
+            .and_then(|a| a.iter().find(|r| r["operation"] == "TerminateInstances"));
+        assert!(r.is_some_and(|r| r["destructive"] == true));
+    }
+
+    #[test]
+    fn ten_results_stay_small() {
+        for q in ["list", "describe instances", "create", "delete bucket policy"] {
+            let v = ok(json!({"query": q}));
+            let size = serde_json::to_string(&v).map_or(0, |s| s.len());
+            assert!(size < 6500, "{q}: {size} bytes");
+        }
+    }
+
+    #[test]
+    fn service_hint_filters_and_resolves_aliases() {
+        let v = ok(json!({"query": "list", "serviceHint": "logs"}));
+        assert_eq!(v["serviceHint"], "cloudwatch-logs");
+        let results = v["results"].as_array().cloned().unwrap_or_default();
+        assert!(!results.is_empty());
+        assert!(results.iter().all(|r| r["service"] == "cloudwatch-logs"));
+        let e = err(json!({"query": "list", "serviceHint": "nosuchservice"}));
+        assert_eq!(e.error_type, ErrorType::ServiceNotFound);
+        // Blank hint = no hint.
+        let v = ok(json!({"query": "list buckets", "serviceHint": "  "}));
+        assert!(v.get("serviceHint").is_none());
+    }
+
+    #[test]
+    fn no_match_has_a_hint() {
+        let v = ok(json!({"query": "zzqqxxv wwkkjj"}));
+        assert_eq!(v["count"], 0);
+        assert!(v["hint"].as_str().is_some_and(|h| !h.is_empty()));
+        let v = ok(json!({"query": "the a of"}));
+        assert_eq!(v["count"], 0);
+    }
+
+    #[test]
+    fn never_panics_on_odd_queries() {
+        for q in [
+            "!!!",
+            "😀😀😀",
+            "Überprüfe die Größe",
+            "a",
+            "s3",
+            "--",
+            "::::",
+            "ListBuckets ListBuckets ListBuckets",
+            "\u{0}\u{1}",
+            "ĳ ǅ ß ﬃ",
+            "aws aws aws",
+        ] {
+            let _ = ok(json!({"query": q}));
+        }
+        let long = "describe ".repeat(28);
+        let _ = ok(json!({"query": long}));
+    }
+}
