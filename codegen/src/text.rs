@@ -41,6 +41,10 @@ pub fn html_to_text(html: &str) -> String {
 }
 
 fn push_break(out: &mut String) {
+    // A block right after a list marker (`<li><p>`) stays on the marker's line.
+    if out == "- " || out.ends_with("\n- ") {
+        return;
+    }
     while out.ends_with(' ') {
         out.pop();
     }
@@ -87,7 +91,9 @@ fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
                 "apos" => Some('\''),
                 "nbsp" => Some(' '),
                 _ if ent.starts_with("#x") || ent.starts_with("#X") => {
-                    u32::from_str_radix(&ent[2..], 16).ok().and_then(char::from_u32)
+                    u32::from_str_radix(&ent[2..], 16)
+                        .ok()
+                        .and_then(char::from_u32)
                 }
                 _ if ent.starts_with('#') => ent[1..].parse().ok().and_then(char::from_u32),
                 _ => None,
@@ -161,10 +167,18 @@ pub fn cut_at_word(text: &str, max_chars: usize) -> String {
         return text.to_string();
     }
     let limit = max_chars.saturating_sub(3);
-    let byte_end = text.char_indices().nth(limit).map_or(text.len(), |(i, _)| i);
+    let byte_end = text
+        .char_indices()
+        .nth(limit)
+        .map_or(text.len(), |(i, _)| i);
     let head = &text[..byte_end];
-    let cut = head.rfind(' ').filter(|&i| i > limit / 2).unwrap_or(byte_end);
-    let mut out = head[..cut].trim_end_matches([',', ';', ':', ' ']).to_string();
+    let cut = head
+        .rfind(' ')
+        .filter(|&i| i > limit / 2)
+        .unwrap_or(byte_end);
+    let mut out = head[..cut]
+        .trim_end_matches([',', ';', ':', ' '])
+        .to_string();
     out.push_str("...");
     out
 }
@@ -189,7 +203,8 @@ mod tests {
 
     #[test]
     fn first_sentences_stop_at_limit() {
-        let t = "Creates a bucket. The bucket name must be unique. More text follows here and there.";
+        let t =
+            "Creates a bucket. The bucket name must be unique. More text follows here and there.";
         assert_eq!(first_sentences(t, 20), "Creates a bucket.");
         assert_eq!(
             first_sentences(t, 50),

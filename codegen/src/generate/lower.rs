@@ -114,7 +114,11 @@ impl Lowerer {
             let id = format!("smithy.api#{name}");
             let mut shape_traits = Vec::new();
             if zero_default {
-                let zero = if kind == ShapeKind::Boolean { "false" } else { "0" };
+                let zero = if kind == ShapeKind::Boolean {
+                    "false"
+                } else {
+                    "0"
+                };
                 shape_traits.push(Trait::Default(zero.into()));
             }
             let idx = self.catalog.shapes.len() as ShapeIdx;
@@ -185,7 +189,8 @@ impl Lowerer {
                     model.dir
                 )));
             };
-            let operation = self.lower_operation(model, model_idx, service_idx, id, op, service_paginated)?;
+            let operation =
+                self.lower_operation(model, model_idx, service_idx, id, op, service_paginated)?;
             self.catalog.operations.push(operation);
         }
         let aliases: Vec<String> = named
@@ -238,7 +243,11 @@ impl Lowerer {
     ) -> Result<Operation, Error> {
         let name = shape_name(id).to_string();
         let t = traits(op);
-        let target = |key: &str| op.get(key).and_then(|v| v.get("target")).and_then(Value::as_str);
+        let target = |key: &str| {
+            op.get(key)
+                .and_then(|v| v.get("target"))
+                .and_then(Value::as_str)
+        };
         let input = match target("input") {
             Some(tid) if tid != "smithy.api#Unit" => Some(self.intern(model, model_idx, tid)?),
             _ => None,
@@ -258,8 +267,16 @@ impl Lowerer {
             .unwrap_or_default();
         let summary = first_sentences(&doc, SUMMARY_CHARS);
         let http = t.get("smithy.api#http").map(|h| HttpBinding {
-            method: h.get("method").and_then(Value::as_str).unwrap_or("POST").to_string(),
-            uri: h.get("uri").and_then(Value::as_str).unwrap_or("/").to_string(),
+            method: h
+                .get("method")
+                .and_then(Value::as_str)
+                .unwrap_or("POST")
+                .to_string(),
+            uri: h
+                .get("uri")
+                .and_then(Value::as_str)
+                .unwrap_or("/")
+                .to_string(),
             code: h.get("code").and_then(Value::as_u64).unwrap_or(200) as u16,
         });
         let mut flags = 0;
@@ -281,10 +298,17 @@ impl Lowerer {
         let auth: Vec<String> = t
             .get("smithy.api#auth")
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default();
         if t.contains_key("smithy.api#optionalAuth")
-            || t.get("smithy.api#auth").and_then(Value::as_array).is_some_and(Vec::is_empty)
+            || t.get("smithy.api#auth")
+                .and_then(Value::as_array)
+                .is_some_and(Vec::is_empty)
         {
             flags |= OP_OPTIONAL_AUTH;
         }
@@ -342,7 +366,12 @@ impl Lowerer {
                 .get("smithy.api#requestCompression")
                 .and_then(|r| r.get("encodings"))
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
                 .unwrap_or_default(),
             auth,
             examples,
@@ -416,7 +445,9 @@ impl Lowerer {
         id: &str,
         pending: &mut Vec<(ShapeIdx, String)>,
     ) -> Result<Shape, Error> {
-        let raw = model.shape(id).ok_or_else(|| Error(format!("shape `{id}` vanished")))?;
+        let raw = model
+            .shape(id)
+            .ok_or_else(|| Error(format!("shape `{id}` vanished")))?;
         let ty = raw.get("type").and_then(Value::as_str).unwrap_or("");
         let merged_traits = merged_traits(model, raw);
         let (mut flags, mut shape_traits) = self.lower_traits(&merged_traits);
@@ -453,10 +484,17 @@ impl Lowerer {
                 )));
             }
         };
-        let unit = self.lookup(model_idx, "smithy.api#Unit").copied().unwrap_or(0);
+        let unit = self
+            .lookup(model_idx, "smithy.api#Unit")
+            .copied()
+            .unwrap_or(0);
         let mut members = Vec::new();
         if smithy1_enum {
-            for def in merged_traits["smithy.api#enum"].as_array().into_iter().flatten() {
+            for def in merged_traits["smithy.api#enum"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
                 let Some(value) = def.get("value").and_then(Value::as_str) else {
                     continue;
                 };
@@ -474,12 +512,20 @@ impl Lowerer {
             }
         } else {
             for (name, member) in raw_members(model, raw, ty) {
-                let target_id = member.get("target").and_then(Value::as_str).ok_or_else(|| {
-                    Error(format!("model `{}`: member `{id}${name}` has no target", model.dir))
-                })?;
+                let target_id = member
+                    .get("target")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| {
+                        Error(format!(
+                            "model `{}`: member `{id}${name}` has no target",
+                            model.dir
+                        ))
+                    })?;
                 let target = self.target(model, model_idx, target_id, pending)?;
                 let (mflags, mut mtraits) = self.lower_traits(traits(&member));
-                if kind == ShapeKind::Enum && !mtraits.iter().any(|t| matches!(t, Trait::EnumValue(_))) {
+                if kind == ShapeKind::Enum
+                    && !mtraits.iter().any(|t| matches!(t, Trait::EnumValue(_)))
+                {
                     mtraits.push(Trait::EnumValue(name.clone()));
                 }
                 members.push(Member {
@@ -559,14 +605,28 @@ impl Lowerer {
                         min: value.get("min").and_then(Value::as_u64),
                         max: value.get("max").and_then(Value::as_u64),
                     };
-                    out.push(Trait::Length(intern(&mut self.catalog.lengths, &mut self.length_index, bounds)));
+                    out.push(Trait::Length(intern(
+                        &mut self.catalog.lengths,
+                        &mut self.length_index,
+                        bounds,
+                    )));
                 }
                 "smithy.api#range" => {
                     let bounds = RangeBounds {
-                        min: value.get("min").filter(|v| v.is_number()).map(Value::to_string),
-                        max: value.get("max").filter(|v| v.is_number()).map(Value::to_string),
+                        min: value
+                            .get("min")
+                            .filter(|v| v.is_number())
+                            .map(Value::to_string),
+                        max: value
+                            .get("max")
+                            .filter(|v| v.is_number())
+                            .map(Value::to_string),
                     };
-                    out.push(Trait::Range(intern(&mut self.catalog.ranges, &mut self.range_index, bounds)));
+                    out.push(Trait::Range(intern(
+                        &mut self.catalog.ranges,
+                        &mut self.range_index,
+                        bounds,
+                    )));
                 }
                 "smithy.api#pattern" => {
                     if let Some(p) = value.as_str() {
@@ -587,10 +647,21 @@ impl Lowerer {
                 "smithy.api#xmlName" => out.push(Trait::XmlName(s())),
                 "smithy.api#xmlNamespace" => {
                     let ns = XmlNamespace {
-                        uri: value.get("uri").and_then(Value::as_str).unwrap_or("").to_string(),
-                        prefix: value.get("prefix").and_then(Value::as_str).map(str::to_string),
+                        uri: value
+                            .get("uri")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string(),
+                        prefix: value
+                            .get("prefix")
+                            .and_then(Value::as_str)
+                            .map(str::to_string),
                     };
-                    out.push(Trait::XmlNamespace(intern(&mut self.catalog.xml_namespaces, &mut self.xml_ns_index, ns)));
+                    out.push(Trait::XmlNamespace(intern(
+                        &mut self.catalog.xml_namespaces,
+                        &mut self.xml_ns_index,
+                        ns,
+                    )));
                 }
                 "aws.protocols#ec2QueryName" => out.push(Trait::Ec2QueryName(s())),
                 "smithy.api#httpHeader" => out.push(Trait::HttpHeader(s())),
@@ -610,7 +681,11 @@ impl Lowerer {
                     out.extend(value.as_u64().map(|c| Trait::HttpError(c as u16)));
                 }
                 "aws.protocols#awsQueryError" => out.push(Trait::AwsQueryError {
-                    code: value.get("code").and_then(Value::as_str).unwrap_or("").to_string(),
+                    code: value
+                        .get("code")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string(),
                     http_response_code: value
                         .get("httpResponseCode")
                         .and_then(Value::as_u64)
@@ -694,7 +769,11 @@ fn collect_operations(model: &Model, container: &Value, out: &mut Vec<String>, d
         out.extend(targets(container.get(key)).into_iter().map(str::to_string));
     }
     for key in ["create", "put", "read", "update", "delete", "list"] {
-        if let Some(t) = container.get(key).and_then(|v| v.get("target")).and_then(Value::as_str) {
+        if let Some(t) = container
+            .get(key)
+            .and_then(|v| v.get("target"))
+            .and_then(Value::as_str)
+        {
             out.push(t.to_string());
         }
     }
