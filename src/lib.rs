@@ -3,6 +3,8 @@
 //! only answers from it.
 
 pub mod catalog;
+pub mod schema;
+pub mod validate;
 pub mod tools;
 pub mod cli;
 pub mod mcp;
