@@ -60,6 +60,11 @@ pub struct SearchIndex {
     /// as term ids: `op_surface_terms[op_surface_offsets[op] .. op_surface_offsets[op + 1]]`.
     pub op_surface_terms: Vec<u32>,
     pub op_surface_offsets: Vec<u32>,
+    /// Per operation: the stem of the thing it acts on, its head noun (`ListUserPools` → `pool`,
+    /// `GetSecretValue` → `secret`, `RestoreTableFromBackup` → `tabl`), or [`NO_TERM`].
+    pub op_head: Vec<u32>,
+    /// Per term: [`TERM_ASPECT`] and other flags.
+    pub term_flags: Vec<u8>,
     /// Per operation: the stem of its verb (`ListBuckets` → `list`, `BatchGetItem` → `get`),
     /// or [`NO_TERM`].
     pub op_verb: Vec<u32>,
@@ -88,6 +93,10 @@ pub fn letter_mask(word: &str) -> u32 {
         _ => m | 1 << 27,
     })
 }
+
+/// Term flag: an aspect word of operation names (`value`, `attributes`), see
+/// `search_terms::is_aspect_word`.
+pub const TERM_ASPECT: u8 = 1;
 
 /// No term (an operation name without a verb).
 pub const NO_TERM: u32 = u32::MAX;

@@ -414,6 +414,76 @@ pub fn is_name_filler(stem: &str) -> bool {
     b.len() >= 2 && b[0] == b'v' && b[1..].iter().all(u8::is_ascii_digit)
 }
 
+/// Words of operation names that name an aspect of the thing rather than the thing
+/// (`GetSecretValue`, `GetQueueAttributes`, `GetFunctionConfiguration`): the thing is the word
+/// before. Compared on the lower-case word.
+pub fn is_aspect_word(word: &str) -> bool {
+    matches!(
+        word,
+        "value"
+            | "values"
+            | "attribute"
+            | "attributes"
+            | "detail"
+            | "details"
+            | "info"
+            | "information"
+            | "status"
+            | "statuses"
+            | "configuration"
+            | "configurations"
+            | "config"
+            | "data"
+            | "content"
+            | "contents"
+            | "metadata"
+            | "property"
+            | "properties"
+            | "summary"
+            | "summaries"
+            | "description"
+            | "statistics"
+            | "history"
+            | "url"
+    )
+}
+
+/// Adjectives of state ("running", "stopped", "unused"): in a query they filter what is
+/// listed, they do not name an operation, unless they lead the query.
+pub fn is_state_word(word: &str) -> bool {
+    matches!(
+        word,
+        "running"
+            | "stopped"
+            | "pending"
+            | "terminated"
+            | "active"
+            | "inactive"
+            | "idle"
+            | "unused"
+            | "failed"
+            | "failing"
+            | "expired"
+            | "expiring"
+            | "healthy"
+            | "unhealthy"
+            | "detached"
+            | "encrypted"
+            | "unencrypted"
+            | "empty"
+            | "old"
+            | "recent"
+            | "latest"
+            | "current"
+            | "public"
+            | "private"
+            | "open"
+            | "new"
+            | "enabled"
+            | "disabled"
+    )
+}
+
 /// Verbs that lead an operation name but are not its action (`BatchGetItem`, `AdminCreateUser`).
 pub fn is_verb_prefix(stem: &str) -> bool {
     matches!(stem, "batch" | "admin")
@@ -1185,8 +1255,7 @@ pub const SYNONYMS: &[Synonym] = &[
     ("properties", "attribute", &[]),
     ("info", "detail|description", &[]),
     ("details", "detail|description", &[]),
-    ("status", "state|health", &[]),
-    ("state", "status", &[]),
+    ("status", "health", &[]),
     ("health", "status", &[]),
     ("snapshot", "", &[]),
     ("backup", "snapshot|backup", &[("backup", 0.3)]),
@@ -1265,6 +1334,7 @@ pub const VERBS: &[Verb] = &[
     ("build", &[("create", 0.8), ("start", 0.6)]),
     ("generate", &[("create", 0.8), ("get", 0.6)]),
     ("launch", &[("run", 0.95), ("create", 0.8), ("start", 0.7)]),
+    ("take", &[("create", 0.9), ("get", 0.5)]),
     (
         "add",
         &[
@@ -1285,7 +1355,7 @@ pub const VERBS: &[Verb] = &[
         "set",
         &[("put", 0.8), ("update", 0.8), ("modify", 0.7), ("set", 1.0)],
     ),
-    ("register", &[("create", 0.6)]),
+    ("register", &[("create", 0.5)]),
     (
         "delete",
         &[
@@ -1414,7 +1484,12 @@ pub const VERBS: &[Verb] = &[
     ("reject", &[("reject", 1.0)]),
     (
         "deploy",
-        &[("create", 0.6), ("deploy", 1.0), ("update", 0.5)],
+        &[
+            ("create", 0.6),
+            ("deploy", 1.0),
+            ("update", 0.7),
+            ("publish", 0.7),
+        ],
     ),
     ("install", &[("create", 0.5), ("install", 1.0)]),
     ("monitor", &[("get", 0.6), ("describe", 0.6)]),

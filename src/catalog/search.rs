@@ -25,7 +25,9 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use codegen::search_format::{ArchivedSearchIndex, NO_TERM, TYPO_MAX_LEN, letter_mask, unpack};
+use codegen::search_format::{
+    ArchivedSearchIndex, NO_TERM, TERM_ASPECT, TYPO_MAX_LEN, letter_mask, unpack,
+};
 use codegen::search_terms::{self as st, glued, is_stop_word, stem, words};
 
 /// One result: an operation index into the catalog and its score (higher is better).
@@ -40,7 +42,7 @@ const NAME_W: f32 = 1.0;
 const SUMMARY_W: f32 = 0.3;
 const EXPLICIT_W: f32 = 5.0;
 const IMPLIED_W: f32 = 2.0;
-const SERVICE_WORD_W: f32 = 0.6;
+const SERVICE_WORD_W: f32 = 1.5;
 const FULL_COVER_W: f32 = 1.5;
 const UNMATCHED_W: f32 = 1.0;
 const EXACT_W: f32 = 6.0;
@@ -63,6 +65,12 @@ const SYNONYM_W: f32 = 0.85;
 const NAMES_SERVICE: f32 = 0.9;
 /// Value of the action verb matching the operation's verb (verbs are not weighed by rarity).
 const ACTION_VERB_W: f32 = 2.0;
+/// Extra when the operation's verb is the verb typed ("get" → GetSecretValue over ListSecrets).
+const EXACT_VERB_W: f32 = 1.0;
+/// Per missing aspect word of an operation name (`Value`, `Attributes`).
+const ASPECT_UNMATCHED_W: f32 = 0.5;
+/// The operation's head noun is the query's object.
+const HEAD_W: f32 = 1.0;
 const TYPO1_W: f32 = 0.8;
 const TYPO2_W: f32 = 0.65;
 /// Alternatives at least this strong count for name coverage.
@@ -133,6 +141,10 @@ struct Concept {
     own: bool,
     /// Does not count for name coverage.
     no_cover: bool,
+    /// Part of the query's context (after a preposition).
+    context: bool,
+    /// Operation verbs this word stands for, if it turns out to be the query's action.
+    verb_alts: Vec<(u32, f32)>,
 }
 
 impl Concept {
@@ -312,6 +324,13 @@ fn tokens(query: &str) -> (Vec<Token>, Vec<String>) {
         let starts = if st::is_participle_modifier(raw) {
             matches!(raw, "named" | "called")
                 || toks.get(i + 1).is_some_and(|n| st::is_preposition(&n.raw))
+        } else if raw == "of" {
+            // "the value of a parameter": the parameter is the object, its value the aspect.
+            !toks[..i]
+                .iter()
+                .rev()
+                .find(|t| !t.stop)
+                .is_some_and(|t| st::is_aspect_word(&t.raw))
         } else {
             st::is_preposition(raw)
         };
@@ -403,6 +422,7 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
                     for alts in &p.concepts {
                         let mut c = Concept {
                             weight: if context { CONTEXT_W } else { 1.0 },
+                            context,
                             ..Default::default()
                         };
                         for (a, s) in alts.iter().enumerate() {
@@ -436,13 +456,17 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
 
     // 3. The remaining words.
     let question = toks.iter().any(|t| st::is_question_word(&t.raw));
+    let first_content = toks.iter().position(|t| !t.stop && !t.service_part);
+    let first_word = toks.iter().position(|t| !t.stop);
     for (pos, tok) in toks.iter().enumerate() {
         if tok.consumed || tok.stop {
             continue;
         }
+        let leads = Some(pos) == first_content || Some(pos) == first_word;
         let mut c = Concept {
             weight: if tok.context { CONTEXT_W } else { 1.0 },
             service_part: tok.service_part,
+            context: tok.context,
             ..Default::default()
         };
         let own = term_id(ix, &tok.stem);
@@ -450,7 +474,9 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
             c.add(t, 1.0);
             c.own = true;
         }
-        if tok.modifier {
+        // A participle introducing the context, or a state ("running instances") that does
+        // not lead the query, filters rather than names an operation.
+        if tok.modifier || (!leads && st::is_state_word(&tok.raw)) {
             c.weight = MODIFIER_W;
             c.no_cover = true;
             if !c.alts.is_empty() {
@@ -460,6 +486,15 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
         }
         if tok.service_part {
             c.weight *= SERVICE_PART_W;
+            // A service named by a verb may be the action when it leads ("deploy a new
+            // version", "translate text").
+            if Some(pos) == first_word
+                && let Some(alts) = tables.verbs.get(&tok.stem)
+            {
+                c.verb = true;
+                c.weight = 1.0;
+                add_verb_alts(ix, &mut c, alts, 1.0);
+            }
             if !c.alts.is_empty() {
                 concepts.push((pos, c));
             }
@@ -491,32 +526,47 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
                 }
             }
         }
-        // Verbs (not past participles: "attached", "stored" describe, they do not act).
-        let participle = tok.raw.ends_with("ed") && tok.raw.len() > 4;
+        // Verbs (not participles: "attached", "stored" describe, they do not act; an -ing
+        // form acts only when it leads: "listing my buckets").
+        let participle =
+            (tok.raw.ends_with("ed") && tok.raw.len() > 4) || (tok.raw.ends_with("ing") && !leads);
         if !participle && let Some(alts) = tables.verbs.get(&tok.stem) {
             c.verb = true;
-            for (a, w) in alts {
-                if let Some(t) = term_id(ix, a) {
-                    c.add(t, *w);
-                }
-            }
+            add_verb_alts(ix, &mut c, alts, 1.0);
         }
         // Typos: a word unknown to operation and service names.
         let known = own.is_some_and(|t| {
             name_df(ix, t) > 0 || service_keys(ix, t).next().is_some() || summary_df(ix, t) > 2
         });
-        if !known && syn.is_none() && tok.raw.len() >= 4 {
-            for (t, w) in typo_candidates(ix, &tok.raw) {
+        if !known && syn.is_none() {
+            let typos = if tok.raw.len() >= 4 {
+                typo_candidates(ix, &tok.raw)
+            } else {
+                verb_typo(ix, tables, &tok.raw)
+            };
+            for (t, w) in typos {
                 let mut is_service = false;
-                for (svc, strength) in service_keys(ix, t) {
-                    push_service(&mut q.explicit, svc, strength * w);
-                    is_service = true;
+                // Short words are too easily one edit from some service's name.
+                if tok.raw.len() >= 5 {
+                    for (svc, strength) in service_keys(ix, t) {
+                        push_service(&mut q.explicit, svc, strength * w);
+                        is_service = true;
+                    }
                 }
                 if is_service {
                     c.service_part = true;
                     c.weight = SERVICE_PART_W * if tok.context { CONTEXT_W } else { 1.0 };
                 }
                 c.add(t, w);
+                // A misspelt verb is still a verb ("lsit", "descibe").
+                if let Some(alts) = ix
+                    .terms
+                    .get(t as usize)
+                    .and_then(|s| tables.verbs.get(s.as_str()))
+                {
+                    c.verb = true;
+                    add_verb_alts(ix, &mut c, alts, w);
+                }
             }
         }
         if !c.alts.is_empty() {
@@ -554,14 +604,29 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
             .position(|c| c.own && concepts[k].own && c.alts.first().map(|a| a.0) == first);
         match dup {
             Some(j) => {
-                let w = concepts[k].weight;
+                let (w, context) = (concepts[k].weight, concepts[k].context);
                 concepts[j].weight = concepts[j].weight.max(w);
+                concepts[j].context &= context;
                 concepts.remove(k);
             }
             None => k += 1,
         }
     }
-    q.action = concepts.iter().position(|c| c.verb && !c.service_part);
+    q.action = concepts
+        .iter()
+        .position(|c| c.verb && (!c.service_part || !c.verb_alts.is_empty()));
+    // The verbs a query verb stands for are the action's only ("create a new version": "new"
+    // is not another create).
+    for (i, c) in concepts.iter_mut().enumerate() {
+        let alts = std::mem::take(&mut c.verb_alts);
+        if Some(i) == q.action {
+            for (t, w) in alts {
+                if !owns.contains(&t) {
+                    c.add(t, w);
+                }
+            }
+        }
+    }
     q.question = question && q.action.is_none();
     if q.question {
         // "what clusters do I have": an implicit list/describe/get.
@@ -599,7 +664,7 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
     q.exact = exact;
     q.surface = toks
         .iter()
-        .filter(|t| !t.stop)
+        .filter(|t| !t.stop && !t.service_part)
         .filter_map(|t| term_id(ix, &t.raw))
         .collect();
     q.surface.sort_unstable();
@@ -608,13 +673,45 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
     // "updat").
     q.own_stems = toks
         .iter()
-        .filter(|t| !t.stop && term_id(ix, &t.raw).is_some_and(|r| q.surface.contains(&r)))
+        .filter(|t| {
+            !t.stop
+                && !t.service_part
+                && term_id(ix, &t.raw).is_some_and(|r| q.surface.contains(&r))
+        })
         .filter(|t| typo_word_exists(ix, &t.raw))
         .filter_map(|t| term_id(ix, &t.stem))
         .collect();
     q.own_stems.sort_unstable();
     q.own_stems.dedup();
     q
+}
+
+fn add_verb_alts(ix: &ArchivedSearchIndex, c: &mut Concept, alts: &[(String, f32)], scale: f32) {
+    for (a, w) in alts {
+        if let Some(t) = term_id(ix, a) {
+            match c.verb_alts.iter_mut().find(|(x, _)| *x == t) {
+                Some((_, old)) => *old = old.max(w * scale),
+                None => c.verb_alts.push((t, w * scale)),
+            }
+        }
+    }
+}
+
+/// A three-letter word one edit away from a verb ("lst", "gte"): the verb's term.
+fn verb_typo(ix: &ArchivedSearchIndex, tables: &Tables, word: &str) -> Vec<(u32, f32)> {
+    if word.len() != 3 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return Vec::new();
+    }
+    let mut out: Vec<(u32, f32)> = tables
+        .verbs
+        .keys()
+        .filter(|v| v.len() <= 4 && damerau_levenshtein(word.as_bytes(), v.as_bytes(), 1).is_some())
+        .filter_map(|v| term_id(ix, v))
+        .map(|t| (t, TYPO1_W))
+        .collect();
+    out.sort_by_key(|a| a.0);
+    out.dedup();
+    out
 }
 
 /// `word` is a word of some operation or service name.
@@ -796,19 +893,20 @@ fn score_with(
         if action_apart && Some(ci) == q.action {
             continue;
         }
-        // A synonym or a verb alternative never counts more than the word typed.
+        // A synonym is worth what the word typed is worth (times its weight): "machines" →
+        // instance counts like "machines", not like the far more common "instance".
         let own = c.alts.first().filter(|_| c.own).map(|&(t, _)| t);
-        let cap_n = own
+        let own_n = own
             .map(|t| name_df(ix, t))
             .filter(|&df| df > 0)
-            .map_or(f32::INFINITY, |df| idf(n_ops, df));
-        let cap_s = own
+            .map(|df| idf(n_ops, df));
+        let own_s = own
             .map(|t| summary_df(ix, t))
             .filter(|&df| df > 0)
-            .map_or(f32::INFINITY, |df| idf(n_ops, df));
+            .map(|df| idf(n_ops, df));
         for &(t, w) in &c.alts {
             let r = span(&ix.name_offsets, t);
-            let v = w * NAME_W * idf(n_ops, r.len()).min(cap_n);
+            let v = w * NAME_W * own_n.unwrap_or_else(|| idf(n_ops, r.len()));
             for p in &ix.name_postings[r] {
                 let op = p.to_native();
                 if !in_range(op) {
@@ -821,7 +919,7 @@ fn score_with(
                 sc.best_name[i] = sc.best_name[i].max(v);
             }
             let r = span(&ix.summary_offsets, t);
-            let base = w * SUMMARY_W * idf(n_ops, r.len()).min(cap_s);
+            let base = w * SUMMARY_W * own_s.unwrap_or_else(|| idf(n_ops, r.len()));
             for p in &ix.summary_postings[r] {
                 let (op, tf) = unpack(p.to_native());
                 if !in_range(op) {
@@ -940,7 +1038,35 @@ fn score_with(
         .collect();
     cover.sort_unstable();
     cover.dedup();
+    // Terms of the object of the query (not the action, not the context).
+    let mut main: Vec<u32> = q
+        .concepts
+        .iter()
+        .enumerate()
+        .filter(|&(i, c)| !c.no_cover && !c.context && Some(i) != q.action)
+        .flat_map(|(_, c)| {
+            c.alts
+                .iter()
+                .filter(|(_, w)| *w >= COVER_MIN_W)
+                .map(|(t, _)| *t)
+        })
+        .collect();
+    main.sort_unstable();
+    main.dedup();
+    let mut context: Vec<u32> = q
+        .concepts
+        .iter()
+        .filter(|c| c.context && !c.no_cover)
+        .flat_map(|c| c.alts.iter().map(|(t, _)| *t))
+        .collect();
+    context.sort_unstable();
+    context.dedup();
     let action: Option<&Concept> = q.action.and_then(|i| q.concepts.get(i));
+    // The verb as typed ("get"), not one it stands for ("describe").
+    let typed_verb = action
+        .filter(|a| a.own)
+        .and_then(|a| a.alts.first())
+        .map(|a| a.0);
     let read_verbs: Vec<u32> = ["list", "describ", "get"]
         .iter()
         .filter_map(|v| term_id(ix, v))
@@ -964,16 +1090,35 @@ fn score_with(
             p.exact = EXACT_W;
         }
         // Coverage of the operation name.
+        // Aspect words (`Value` in GetSecretValue) weigh half when missing.
         let name = &ix.op_name_terms[span(&ix.op_name_offsets, op)];
-        let matched = name
-            .iter()
-            .filter(|t| cover.binary_search(&t.to_native()).is_ok())
-            .count();
-        let unmatched = name.len() - matched;
-        if unmatched == 0 && matched > 0 {
+        let (mut matched, mut missing, mut missing_aspects) = (0, 0, 0);
+        for t in name.iter().map(|t| t.to_native()) {
+            if cover.binary_search(&t).is_ok() {
+                matched += 1;
+            } else if ix
+                .term_flags
+                .get(t as usize)
+                .is_some_and(|f| f & TERM_ASPECT != 0)
+            {
+                missing_aspects += 1;
+            } else {
+                missing += 1;
+            }
+        }
+        if missing == 0 && matched > 0 {
             p.cover += FULL_COVER_W;
         }
-        p.cover -= UNMATCHED_W * unmatched as f32;
+        p.cover -= UNMATCHED_W * missing as f32 + ASPECT_UNMATCHED_W * missing_aspects as f32;
+        // The thing the operation acts on is what the query is about, not its context
+        // ("users in a user pool" → ListUsers, not ListUserPools).
+        if let Some(h) = ix.op_head.get(i).map(|h| h.to_native()) {
+            if main.binary_search(&h).is_ok() {
+                p.cover += HEAD_W;
+            } else if context.binary_search(&h).is_ok() {
+                p.cover -= HEAD_W;
+            }
+        }
         // Words spelled as typed, against words met only through their stem (number
         // agreement: "tables" → ListTables rather than DescribeTable).
         let surface = &ix.op_surface_terms[span(&ix.op_surface_offsets, op)];
@@ -997,6 +1142,9 @@ fn score_with(
                 Some(&(_, w)) => {
                     if action_apart {
                         p.verb = a.weight * w * ACTION_VERB_W;
+                    }
+                    if typed_verb == Some(v) {
+                        p.verb += a.weight * EXACT_VERB_W;
                     }
                 }
                 None => p.verb = -VERB_MISMATCH_W * a.weight,

@@ -276,10 +276,17 @@ mod tests {
     #[test]
     fn accepts_limits_and_whole_floats() {
         assert_eq!(ok(json!({"query": "list buckets", "limit": 3}))["count"], 3);
-        assert_eq!(ok(json!({"query": "list buckets", "limit": 2.0}))["count"], 2);
+        assert_eq!(
+            ok(json!({"query": "list buckets", "limit": 2.0}))["count"],
+            2
+        );
         assert_eq!(ok(json!({"query": "list", "limit": 50}))["count"], 50);
         let v = ok(json!({"query": "list buckets"}));
-        assert!(v["count"].as_u64().is_some_and(|c| c <= DEFAULT_LIMIT as u64));
+        assert!(
+            v["count"]
+                .as_u64()
+                .is_some_and(|c| c <= DEFAULT_LIMIT as u64)
+        );
     }
 
     #[test]
@@ -289,7 +296,11 @@ mod tests {
         let r = &v["results"][0];
         assert_eq!(r["readOnly"], true);
         assert_eq!(r["destructive"], false);
-        assert!(r["summary"].as_str().is_some_and(|s| s.chars().count() <= SUMMARY_CHARS));
+        assert!(
+            r["summary"]
+                .as_str()
+                .is_some_and(|s| s.chars().count() <= SUMMARY_CHARS)
+        );
         assert!(r["score"].is_number());
         let v = ok(json!({"query": "terminate instances"}));
         let r = v["results"]
@@ -300,7 +311,12 @@ mod tests {
 
     #[test]
     fn ten_results_stay_small() {
-        for q in ["list", "describe instances", "create", "delete bucket policy"] {
+        for q in [
+            "list",
+            "describe instances",
+            "create",
+            "delete bucket policy",
+        ] {
             let v = ok(json!({"query": q}));
             let size = serde_json::to_string(&v).map_or(0, |s| s.len());
             assert!(size < 6500, "{q}: {size} bytes");

@@ -6,8 +6,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::format::{Catalog, OP_DEPRECATED};
-use crate::search_format::{NO_TERM, SearchIndex, TYPO_MAX_LEN, letter_mask, pack};
-use crate::search_terms::{glued, is_name_filler, is_stop_word, is_verb_prefix, stem, words};
+use crate::search_format::{NO_TERM, SearchIndex, TERM_ASPECT, TYPO_MAX_LEN, letter_mask, pack};
+use crate::search_terms::{
+    VERBS, glued, is_aspect_word, is_name_filler, is_stop_word, is_verb_prefix, stem, words,
+};
 
 /// Strength (out of 255) of a one-word service name that other services also use as an
 /// operation-name word (`backup`, `config`, `logs`): it may mean the service or the thing.
@@ -83,6 +85,7 @@ pub fn build_index(catalog: &Catalog) -> SearchIndex {
         .enumerate()
         .map(|(i, s)| (glued(&s.name), i as u32))
         .collect();
+    let verbs: BTreeSet<String> = VERBS.iter().map(|(v, _)| stem(v)).collect();
     let mut service_keys: Vec<(String, u32, u8)> = Vec::new();
     let mut service_words: Vec<(String, u32)> = Vec::new();
     for (i, svc) in catalog.services.iter().enumerate() {
@@ -136,7 +139,9 @@ pub fn build_index(catalog: &Catalog) -> SearchIndex {
             let others = name_services
                 .get(key.as_str())
                 .map_or(0, |set| set.iter().filter(|&&s| s != id).count());
-            let strength = if others > AMBIGUOUS_SERVICES {
+            // A service named by a common verb ("deploy", "translate", "transcribe") may just
+            // be the verb.
+            let strength = if others > AMBIGUOUS_SERVICES || verbs.contains(&key) {
                 AMBIGUOUS_STRENGTH
             } else {
                 255
@@ -168,8 +173,19 @@ pub fn build_index(catalog: &Catalog) -> SearchIndex {
     ] {
         field.push(0);
     }
+    let aspects: BTreeSet<String> = op_surfaces
+        .iter()
+        .flatten()
+        .filter(|w| is_aspect_word(w))
+        .map(|w| stem(w))
+        .collect();
     for (term, p) in &vocab {
         index.terms.push(term.clone());
+        index.term_flags.push(if aspects.contains(term) {
+            TERM_ASPECT
+        } else {
+            0
+        });
         index.name_postings.extend(p.name.iter().copied());
         index.name_offsets.push(index.name_postings.len() as u32);
         index.summary_postings.extend(
@@ -200,8 +216,16 @@ pub fn build_index(catalog: &Catalog) -> SearchIndex {
     index.op_surface_offsets.push(0);
     for (stems, surface) in op_names.iter().zip(&op_surfaces) {
         let id = |w: &String| term_id.get(w.as_str()).copied();
-        let verb = stems.iter().find(|s| !is_verb_prefix(s)).and_then(id);
-        index.op_verb.push(verb.unwrap_or(NO_TERM));
+        let verb_at = stems.iter().position(|s| !is_verb_prefix(s));
+        index
+            .op_verb
+            .push(verb_at.and_then(|i| id(&stems[i])).unwrap_or(NO_TERM));
+        index.op_head.push(
+            verb_at
+                .and_then(|v| head_noun(&stems[v + 1..], &surface[v + 1..]))
+                .and_then(id)
+                .unwrap_or(NO_TERM),
+        );
         let mut cover: Vec<u32> = Vec::new();
         for t in stems.iter().filter(|s| !is_name_filler(s)).filter_map(id) {
             if !cover.contains(&t) {
@@ -253,6 +277,22 @@ pub fn build_index(catalog: &Catalog) -> SearchIndex {
         index.typo_len_offsets.push(index.typo_words.len() as u32);
     }
     index
+}
+
+/// The head noun of the words after an operation's verb: the last word before the first
+/// preposition that is not an aspect word (`Secret` `Value` → secret; `Table` `From` `Backup` →
+/// table), else the last word.
+fn head_noun<'a>(stems: &'a [String], surface: &[String]) -> Option<&'a String> {
+    let end = stems
+        .iter()
+        .position(|s| is_name_filler(s) && !matches!(s.as_str(), "and" | "or"))
+        .unwrap_or(stems.len());
+    let words = &stems[..end];
+    (0..words.len())
+        .rev()
+        .find(|&i| !surface.get(i).is_some_and(|w| is_aspect_word(w)) && !is_name_filler(&words[i]))
+        .map(|i| &words[i])
+        .or_else(|| words.last())
 }
 
 /// A title without its leading "Amazon"/"AWS" ("Amazon Simple Queue Service" → "Simple Queue
@@ -1012,6 +1052,8 @@ mod tests {
         assert_eq!(ix.op_name_offsets.len(), c.operations.len() + 1);
         assert_eq!(ix.op_surface_offsets.len(), c.operations.len() + 1);
         assert_eq!(ix.terms[ix.op_verb[0] as usize], "list");
+        assert_eq!(ix.terms[ix.op_head[0] as usize], "bucket");
+        assert_eq!(ix.term_flags.len(), ix.terms.len());
         let surface: Vec<&str> = ix.op_surface_terms[..ix.op_surface_offsets[1] as usize]
             .iter()
             .map(|&t| ix.terms[t as usize].as_str())
@@ -1024,6 +1066,25 @@ mod tests {
             ix.typo_words.len()
         );
         assert!(ix.typo_words.iter().any(|w| w == "buckets"));
+    }
+
+    #[test]
+    fn head_nouns() {
+        let head = |name: &str| {
+            let surface = words(name);
+            let stems: Vec<String> = surface.iter().map(|w| stem(w)).collect();
+            head_noun(&stems[1..], &surface[1..])
+                .cloned()
+                .unwrap_or_default()
+        };
+        assert_eq!(head("GetSecretValue"), "secret");
+        assert_eq!(head("ListUserPools"), "pool");
+        assert_eq!(head("RestoreTableFromBackup"), "tabl");
+        assert_eq!(head("GetQueueAttributes"), "queu");
+        assert_eq!(head("DescribeInstanceStatus"), "instanc");
+        assert_eq!(head("ListObjectsV2"), "object");
+        assert_eq!(head("GetCostAndUsage"), "usag");
+        assert_eq!(head("Publish"), "");
     }
 
     #[test]
