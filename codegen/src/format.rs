@@ -172,6 +172,8 @@ pub struct Operation {
 }
 
 /// Operation flags.
+/// Reads only: `smithy.api#readonly`, or (many AWS models omit the trait) a read verb
+/// (`Describe`, `List`, `Get`, `Head`, `Search`, `Lookup`, `BatchGet`, `Scan`, `Query`).
 pub const OP_READONLY: u32 = 1 << 0;
 pub const OP_IDEMPOTENT: u32 = 1 << 1;
 /// Derived: changes or removes existing resources (a delete/terminate/... verb or an
@@ -351,7 +353,10 @@ pub enum Trait {
     Error(String),
     HttpError(u16),
     /// `aws.protocols#awsQueryError`.
-    AwsQueryError { code: String, http_response_code: u16 },
+    AwsQueryError {
+        code: String,
+        http_response_code: u16,
+    },
     /// `smithy.rules#contextParam` name.
     ContextParam(String),
 }

@@ -74,6 +74,12 @@ const DESTRUCTIVE_VERBS: &[&str] = &[
     "Flush",
 ];
 
+/// Verbs of operations that only read, for models that omit `smithy.api#readonly` (many AWS
+/// models do: s3 ListBuckets, ec2 DescribeInstances).
+const READ_VERBS: &[&str] = &[
+    "Describe", "List", "Get", "Head", "Search", "Lookup", "BatchGet", "Scan", "Query",
+];
+
 /// The protocols we speak, in the order we prefer them when a service declares several.
 const PROTOCOLS: &[(&str, Protocol)] = &[
     ("aws.protocols#awsJson1_0", Protocol::AwsJson1_0),
@@ -280,7 +286,8 @@ impl Lowerer {
             code: h.get("code").and_then(Value::as_u64).unwrap_or(200) as u16,
         });
         let mut flags = 0;
-        let readonly = t.contains_key("smithy.api#readonly");
+        let readonly = t.contains_key("smithy.api#readonly")
+            || READ_VERBS.iter().any(|v| starts_with_word(&name, v));
         if readonly {
             flags |= OP_READONLY;
         }

@@ -1,0 +1,65 @@
+//! In-process timings of the three tools (no pipe, no JSON-RPC): what the server itself spends
+//! per call. `cargo bench --bench tools` prints p50/p95 per case; scripts/bench.py measures the
+//! same calls end to end over stdio.
+
+use std::time::{Duration, Instant};
+
+use aws_exec_mcp::tools::{Principal, execute, schema, search};
+use serde_json::{Value, json};
+
+fn time(name: &str, rounds: usize, mut f: impl FnMut() -> bool) {
+    // Warm-up (lazy caches, page faults), then measure each call.
+    for _ in 0..3 {
+        f();
+    }
+    let mut samples: Vec<Duration> = Vec::with_capacity(rounds);
+    let mut failures = 0;
+    for _ in 0..rounds {
+        let t = Instant::now();
+        failures += usize::from(!f());
+        samples.push(t.elapsed());
+    }
+    samples.sort();
+    let p = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "{name:<40} p50 {:>9.1} µs  p95 {:>9.1} µs  max {:>9.1} µs{}",
+        p(0.5).as_secs_f64() * 1e6,
+        p(0.95).as_secs_f64() * 1e6,
+        p(1.0).as_secs_f64() * 1e6,
+        if failures > 0 { format!("  ({failures} tool errors)") } else { String::new() }
+    );
+}
+
+fn main() {
+    let me = Principal::Local;
+    let queries = [
+        "list my s3 buckets",
+        "stop an ec2 instance",
+        "DescribeLogGroups",
+        "aws lambda get-function",
+        "descibe secruity groups",
+        "create a managed postgres database",
+        "who am I logged in as",
+        "list clusters",
+        "kubernetes node groups",
+        "attach policy to role",
+    ];
+    for q in queries {
+        let args = json!({"query": q});
+        time(&format!("search {q:?}"), 200, || search::run(&me, &args).is_ok());
+    }
+    for (svc, op) in [("ec2", "RunInstances"), ("s3", "PutObject"), ("dynamodb", "Query")] {
+        let args = json!({"service": svc, "operation": op});
+        time(&format!("schema {svc}:{op}"), 200, || schema::run(&me, &args).is_ok());
+    }
+    let validates: [(&str, &str, Value); 3] = [
+        ("s3", "PutObject", json!({"Bucket": "b", "Key": "k", "Body": "aGVsbG8="})),
+        ("dynamodb", "Query", json!({"TableName": "t", "KeyConditionExpression": "pk = :v",
+            "ExpressionAttributeValues": {":v": {"S": "x"}}})),
+        ("ec2", "RunInstances", json!({"ImageId": "ami-1", "MinCount": 1, "MaxCount": 1})),
+    ];
+    for (svc, op, payload) in validates {
+        let args = json!({"action": "validate", "service": svc, "operation": op, "payload": payload});
+        time(&format!("validate {svc}:{op}"), 500, || execute::run(&me, &args).is_ok());
+    }
+}

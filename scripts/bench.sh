@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The benchmark: builds the release binary (full catalog), then prints
+#  - in-process tool timings (cargo bench --bench tools),
+#  - end-to-end figures over stdio (scripts/bench.py): start -> initialize, search/schema/validate
+#    latency and reply sizes, peak RSS, binary size,
+#  - with --slim: the size of a two-service build (AWS_MCP_SERVICES=ec2,s3, own target dir).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+echo "== in-process (cargo bench --bench tools)"
+cargo bench --quiet --bench tools 2>/dev/null
+echo
+echo "== end to end over stdio (scripts/bench.py)"
+python3 scripts/bench.py --bin target/release/aws-exec-mcp "$@"
+if [ "${BENCH_SLIM:-0}" = 1 ]; then
+  echo
+  echo "== slim build: AWS_MCP_SERVICES=ec2,s3"
+  AWS_MCP_SERVICES=ec2,s3 CARGO_TARGET_DIR=target/slim cargo build --release --quiet
+  ls -l target/slim/release/aws-exec-mcp | awk '{printf "slim binary size: %.1f MB\n", $5/1e6}'
+  target/slim/release/aws-exec-mcp --version
+fi
