@@ -1,0 +1,572 @@
+//! JSON Schema (draft 2020-12) of an operation's input, rendered from the compiled shape graph.
+//!
+//! The schema is compact and says what [`crate::validate`] checks:
+//! - structures are closed objects with `required`; unions are objects with exactly one member
+//!   (`minProperties`/`maxProperties` 1); lists are arrays (`minItems`/`maxItems` from
+//!   `length`, `uniqueItems`); maps are objects with `additionalProperties` and
+//!   `propertyNames` for constrained keys; `@sparse` collections allow `null` items;
+//! - string enums and intEnums list their values; integers, floats and big numbers carry their
+//!   `range` (bigInteger/bigDecimal also accept numeric strings); `length` and `pattern` come from
+//!   both the target shape and the member; patterns are shown translated from Java's dialect
+//!   (see `codegen::generate::regex`), which `regex` and ECMA-262 read alike for the common
+//!   constructs;
+//! - blobs are base64 strings (`contentEncoding`), timestamps `date-time` strings (epoch seconds
+//!   are accepted too, the description says so), documents any JSON;
+//! - documentation is the member's (or the shape's) first sentence or two; defaults,
+//!   deprecation, auto-filled idempotency tokens and streaming members are marked;
+//! - shapes used once are inlined; structures, unions, collections, enums and patterned
+//!   scalars used more than once, and every recursive shape, go to `$defs` under their
+//!   JSON-pointer-safe local name (`#` refers back to the root for a self-recursive input);
+//! - `examples` holds a skeleton of the required members (checked against the validator) and,
+//!   when it validates and is small, the first example from the model.
+//!
+//! Rendering walks the graph twice (count uses, then render) and takes microseconds; the last
+//! few schemas are cached anyway since agents ask for the same operation repeatedly.
+
+mod skeleton;
+mod witness;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use codegen::format::{
+    ArchivedMember, ArchivedShape, ArchivedShapeKind, ArchivedTrait, T_DEPRECATED,
+    T_IDEMPOTENCY_TOKEN, T_SPARSE, T_STREAMING, T_UNIQUE_ITEMS,
+};
+use serde_json::{Map, Value, json};
+
+pub use skeleton::skeleton;
+
+use crate::catalog;
+use crate::validate::{
+    Constraints, enum_values, int_enum_values, member_required, named_member, validate_input,
+};
+
+/// The JSON Schema dialect of every rendered schema.
+pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// Model examples larger than this (serialized) are left out of `examples`.
+const MAX_MODEL_EXAMPLE: usize = 1500;
+/// Rendered schemas kept.
+const CACHE_ENTRIES: usize = 64;
+
+/// The input schema of operation `op` (a clone of the cached rendering).
+pub fn operation_input_schema(op: u32) -> Value {
+    (*operation_input_schema_shared(op)).clone()
+}
+
+/// The input schema of operation `op`, shared with the cache.
+pub fn operation_input_schema_shared(op: u32) -> Arc<Value> {
+    static CACHE: OnceLock<Mutex<HashMap<u32, Arc<Value>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Ok(map) = cache.lock()
+        && let Some(hit) = map.get(&op)
+    {
+        return Arc::clone(hit);
+    }
+    let schema = Arc::new(render_operation(op));
+    if let Ok(mut map) = cache.lock() {
+        if map.len() >= CACHE_ENTRIES {
+            map.clear();
+        }
+        map.insert(op, Arc::clone(&schema));
+    }
+    schema
+}
+
+/// Renders the schema of operation `op` without the cache.
+pub fn render_operation(op: u32) -> Value {
+    let operation = catalog::operation(op);
+    let mut root = match operation.input.as_ref() {
+        Some(input) => Renderer::new(input.to_native()).render_root(),
+        None => {
+            let mut m = Map::new();
+            m.insert("type".into(), "object".into());
+            m.insert("properties".into(), json!({}));
+            m.insert("additionalProperties".into(), false.into());
+            m
+        }
+    };
+    let mut examples = Vec::new();
+    if let Some(s) = skeleton(op) {
+        if validate_input(op, &s).is_empty() {
+            examples.push(s);
+        } else {
+            tracing::debug!(
+                operation = operation.name.as_str(),
+                "skeleton example does not validate; left out"
+            );
+        }
+    }
+    if let Some(text) = operation.examples.first().map(|e| e.as_str())
+        && text.len() <= MAX_MODEL_EXAMPLE
+        && let Ok(v) = serde_json::from_str::<Value>(text)
+        && v.is_object()
+        && !examples.contains(&v)
+        && validate_input(op, &v).is_empty()
+    {
+        examples.push(v);
+    }
+    let mut out = Map::new();
+    out.insert("$schema".into(), DRAFT_2020_12.into());
+    out.append(&mut root);
+    if !examples.is_empty() {
+        out.insert("examples".into(), Value::Array(examples));
+    }
+    Value::Object(out)
+}
+
+struct Renderer {
+    root: u32,
+    /// References (member edges) to each shape reachable from the root.
+    uses: HashMap<u32, u32>,
+    /// Shapes rendered into `$defs`, with their names.
+    def_names: HashMap<u32, String>,
+    taken: HashSet<String>,
+    defs: Map<String, Value>,
+}
+
+impl Renderer {
+    fn new(root: u32) -> Self {
+        let mut r = Renderer {
+            root,
+            uses: HashMap::new(),
+            def_names: HashMap::new(),
+            taken: HashSet::new(),
+            defs: Map::new(),
+        };
+        r.count_uses();
+        r
+    }
+
+    /// Counts member references to every shape reachable from the root.
+    fn count_uses(&mut self) {
+        let mut seen = HashSet::new();
+        let mut stack = vec![self.root];
+        seen.insert(self.root);
+        while let Some(idx) = stack.pop() {
+            let shape = catalog::shape(idx);
+            if matches!(
+                shape.kind,
+                ArchivedShapeKind::Enum | ArchivedShapeKind::IntEnum
+            ) {
+                continue; // enum "members" are values, not references
+            }
+            for m in shape.members.iter() {
+                let t = m.target.to_native();
+                *self.uses.entry(t).or_default() += 1;
+                if seen.insert(t) {
+                    stack.push(t);
+                }
+            }
+        }
+    }
+
+    fn render_root(mut self) -> Map<String, Value> {
+        let mut root = self.render_shape(self.root, true);
+        if !self.defs.is_empty() {
+            root.insert(
+                "$defs".into(),
+                Value::Object(std::mem::take(&mut self.defs)),
+            );
+        }
+        root
+    }
+
+    /// Whether a shape used `uses` times is rendered once into `$defs`.
+    fn wants_def(shape: &ArchivedShape, uses: u32) -> bool {
+        if uses < 2 {
+            return false;
+        }
+        match shape.kind {
+            ArchivedShapeKind::Structure
+            | ArchivedShapeKind::Union
+            | ArchivedShapeKind::List
+            | ArchivedShapeKind::Map
+            | ArchivedShapeKind::Enum
+            | ArchivedShapeKind::IntEnum => true,
+            _ => shape
+                .traits
+                .iter()
+                .any(|t| matches!(t, ArchivedTrait::Pattern(_))),
+        }
+    }
+
+    /// The schema of a reference to `idx`: a `$ref`, or the shape inline.
+    fn reference(&mut self, idx: u32) -> Map<String, Value> {
+        let mut m = Map::new();
+        if idx == self.root {
+            m.insert("$ref".into(), "#".into());
+            return m;
+        }
+        let shape = catalog::shape(idx);
+        let uses = self.uses.get(&idx).copied().unwrap_or(0);
+        if !Self::wants_def(shape, uses) {
+            return self.render_shape(idx, false);
+        }
+        let name = match self.def_names.get(&idx) {
+            Some(n) => n.clone(),
+            None => {
+                let name = self.def_name(shape);
+                self.def_names.insert(idx, name.clone());
+                // Reserve the slot first: recursive references find the name above.
+                self.defs.insert(name.clone(), Value::Null);
+                let body = self.render_shape(idx, false);
+                self.defs.insert(name.clone(), Value::Object(body));
+                name
+            }
+        };
+        m.insert("$ref".into(), format!("#/$defs/{name}").into());
+        m
+    }
+
+    /// A `$defs` key: the local shape name with anything but `[A-Za-z0-9_.-]` replaced, made
+    /// unique. Such names need no JSON-pointer or URI escaping.
+    fn def_name(&mut self, shape: &ArchivedShape) -> String {
+        let local = crate::validate::shape_name(shape);
+        let base: String = local
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let base = if base.is_empty() {
+            "Shape".to_string()
+        } else {
+            base
+        };
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.taken.contains(&name) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        self.taken.insert(name.clone());
+        name
+    }
+
+    /// The schema of a shape itself (its own traits; member traits are added by the caller).
+    fn render_shape(&mut self, idx: u32, top: bool) -> Map<String, Value> {
+        let shape = catalog::shape(idx);
+        let mut s = Map::new();
+        let c = Constraints::of(shape, None);
+        match shape.kind {
+            ArchivedShapeKind::Structure => {
+                s.insert("type".into(), "object".into());
+                let mut props = Map::new();
+                let mut required = Vec::new();
+                for m in shape.members.iter() {
+                    props.insert(m.name.to_string(), Value::Object(self.member(m, top)));
+                    if member_required(m, top) {
+                        required.push(Value::from(m.name.as_str()));
+                    }
+                }
+                s.insert("properties".into(), Value::Object(props));
+                if !required.is_empty() {
+                    s.insert("required".into(), Value::Array(required));
+                }
+                s.insert("additionalProperties".into(), false.into());
+            }
+            ArchivedShapeKind::Union => {
+                s.insert("type".into(), "object".into());
+                let mut props = Map::new();
+                for m in shape.members.iter() {
+                    props.insert(m.name.to_string(), Value::Object(self.member(m, false)));
+                }
+                s.insert("properties".into(), Value::Object(props));
+                s.insert("additionalProperties".into(), false.into());
+                s.insert("minProperties".into(), 1.into());
+                s.insert("maxProperties".into(), 1.into());
+            }
+            ArchivedShapeKind::List => {
+                s.insert("type".into(), "array".into());
+                if let Some(item) = named_member(shape, "member") {
+                    let mut items = self.member(item, false);
+                    if shape.has(T_SPARSE) {
+                        items = nullable(items);
+                    }
+                    s.insert("items".into(), Value::Object(items));
+                }
+                count_bounds(&mut s, &c, "minItems", "maxItems");
+                if shape.has(T_UNIQUE_ITEMS) {
+                    s.insert("uniqueItems".into(), true.into());
+                }
+            }
+            ArchivedShapeKind::Map => {
+                s.insert("type".into(), "object".into());
+                if let Some(key) = named_member(shape, "key") {
+                    let names = self.property_names(key);
+                    if !names.is_empty() {
+                        s.insert("propertyNames".into(), Value::Object(names));
+                    }
+                }
+                if let Some(value) = named_member(shape, "value") {
+                    let mut v = self.member(value, false);
+                    if shape.has(T_SPARSE) {
+                        v = nullable(v);
+                    }
+                    s.insert("additionalProperties".into(), Value::Object(v));
+                }
+                count_bounds(&mut s, &c, "minProperties", "maxProperties");
+            }
+            ArchivedShapeKind::String => {
+                s.insert("type".into(), "string".into());
+                length_bounds(&mut s, &c);
+                add_patterns(&mut s, &c);
+            }
+            ArchivedShapeKind::Enum => {
+                s.insert("type".into(), "string".into());
+                let values: Vec<Value> = enum_values(shape).map(Value::from).collect();
+                s.insert("enum".into(), Value::Array(values));
+            }
+            ArchivedShapeKind::IntEnum => {
+                s.insert("type".into(), "integer".into());
+                let values: Vec<Value> = int_enum_values(shape).map(Value::from).collect();
+                s.insert("enum".into(), Value::Array(values));
+            }
+            ArchivedShapeKind::Byte
+            | ArchivedShapeKind::Short
+            | ArchivedShapeKind::Integer
+            | ArchivedShapeKind::Long => {
+                s.insert("type".into(), "integer".into());
+                match shape.kind {
+                    ArchivedShapeKind::Byte => {
+                        s.insert("minimum".into(), i8::MIN.into());
+                        s.insert("maximum".into(), i8::MAX.into());
+                    }
+                    ArchivedShapeKind::Short => {
+                        s.insert("minimum".into(), i16::MIN.into());
+                        s.insert("maximum".into(), i16::MAX.into());
+                    }
+                    _ => {}
+                }
+                range_bounds(&mut s, &c);
+            }
+            ArchivedShapeKind::Float | ArchivedShapeKind::Double => {
+                s.insert("type".into(), "number".into());
+                range_bounds(&mut s, &c);
+            }
+            ArchivedShapeKind::BigInteger => {
+                s.insert("type".into(), json!(["integer", "string"]));
+                s.insert("pattern".into(), "^[+-]?[0-9]+$".into());
+                range_bounds(&mut s, &c);
+            }
+            ArchivedShapeKind::BigDecimal => {
+                s.insert("type".into(), json!(["number", "string"]));
+                s.insert(
+                    "pattern".into(),
+                    r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$".into(),
+                );
+                range_bounds(&mut s, &c);
+            }
+            ArchivedShapeKind::Boolean => {
+                s.insert("type".into(), "boolean".into());
+            }
+            ArchivedShapeKind::Timestamp => {
+                s.insert("type".into(), "string".into());
+                s.insert("format".into(), "date-time".into());
+            }
+            ArchivedShapeKind::Blob => {
+                s.insert("type".into(), "string".into());
+                s.insert("contentEncoding".into(), "base64".into());
+            }
+            ArchivedShapeKind::Document => {}
+        }
+        if let Some(doc) = shape.find_trait(doc_of) {
+            s.insert("description".into(), doc.into());
+        }
+        if let Some(v) = shape.find_trait(default_of) {
+            s.insert("default".into(), v);
+        }
+        if shape.has(T_DEPRECATED) {
+            s.insert("deprecated".into(), true.into());
+        }
+        s
+    }
+
+    /// `propertyNames` of a map: the key shape's constraints, when it has any.
+    fn property_names(&mut self, key: &'static ArchivedMember) -> Map<String, Value> {
+        let target = catalog::shape(key.target.to_native());
+        let c = Constraints::of(target, Some(key));
+        let mut s = Map::new();
+        if target.kind == ArchivedShapeKind::Enum {
+            let values: Vec<Value> = enum_values(target).map(Value::from).collect();
+            s.insert("enum".into(), Value::Array(values));
+        }
+        length_bounds(&mut s, &c);
+        add_patterns(&mut s, &c);
+        s
+    }
+
+    /// The schema of a member: its target (inline or `$ref`) plus the member's own traits.
+    fn member(&mut self, m: &'static ArchivedMember, top: bool) -> Map<String, Value> {
+        let idx = m.target.to_native();
+        let target = catalog::shape(idx);
+        let mut s = self.reference(idx);
+        // Member-level constraints apply on top of the target's.
+        let own = Constraints::of_member(m);
+        match target.kind {
+            ArchivedShapeKind::List => count_bounds(&mut s, &own, "minItems", "maxItems"),
+            ArchivedShapeKind::Map => count_bounds(&mut s, &own, "minProperties", "maxProperties"),
+            ArchivedShapeKind::String => {
+                length_bounds(&mut s, &own);
+                add_patterns(&mut s, &own);
+            }
+            ArchivedShapeKind::Byte
+            | ArchivedShapeKind::Short
+            | ArchivedShapeKind::Integer
+            | ArchivedShapeKind::Long
+            | ArchivedShapeKind::Float
+            | ArchivedShapeKind::Double
+            | ArchivedShapeKind::BigInteger
+            | ArchivedShapeKind::BigDecimal => range_bounds(&mut s, &own),
+            _ => {}
+        }
+        if m.has(T_UNIQUE_ITEMS) && target.kind == ArchivedShapeKind::List {
+            s.insert("uniqueItems".into(), true.into());
+        }
+        let mut notes: Vec<String> = Vec::new();
+        if let Some(doc) = m.find_trait(doc_of) {
+            notes.push(doc.to_string());
+        } else if let Some(Value::String(doc)) = s.remove("description") {
+            notes.push(doc);
+        }
+        match target.kind {
+            ArchivedShapeKind::Blob => {
+                let c = Constraints::of(target, Some(m));
+                let size = match (c.length_min, c.length_max) {
+                    (Some(a), Some(b)) => format!(", {a} to {b} bytes"),
+                    (Some(a), None) => format!(", at least {a} bytes"),
+                    (None, Some(b)) => format!(", at most {b} bytes"),
+                    (None, None) => String::new(),
+                };
+                if target.has(T_STREAMING) {
+                    notes.push(format!(
+                        "Streaming binary payload: give the whole content as base64 text{size}."
+                    ));
+                } else {
+                    notes.push(format!("Binary data as base64 text{size}."));
+                }
+            }
+            ArchivedShapeKind::Timestamp => notes.push(
+                "Date-time as RFC 3339 text (e.g. 2024-01-31T13:45:00Z); epoch seconds as a \
+                 number are accepted too."
+                    .to_string(),
+            ),
+            ArchivedShapeKind::Document => notes.push("Any JSON value (a document).".to_string()),
+            ArchivedShapeKind::Union if target.has(T_STREAMING) => {
+                notes.push("Event stream: a stream of these events (one member each).".to_string())
+            }
+            _ => {}
+        }
+        if top && m.has(T_IDEMPOTENCY_TOKEN) {
+            notes.push("Idempotency token: filled in automatically when omitted.".to_string());
+        }
+        if !notes.is_empty() {
+            s.insert("description".into(), notes.join(" ").into());
+        }
+        if let Some(v) = m.find_trait(default_of) {
+            s.insert("default".into(), v);
+        }
+        if m.has(T_DEPRECATED) {
+            s.insert("deprecated".into(), true.into());
+        }
+        s
+    }
+}
+
+/// Wraps a schema so that `null` is also accepted.
+fn nullable(s: Map<String, Value>) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("anyOf".into(), json!([Value::Object(s), {"type": "null"}]));
+    m
+}
+
+fn length_bounds(s: &mut Map<String, Value>, c: &Constraints) {
+    tighten(s, "minLength", c.length_min, true);
+    tighten(s, "maxLength", c.length_max, false);
+}
+
+fn count_bounds(s: &mut Map<String, Value>, c: &Constraints, min_key: &str, max_key: &str) {
+    tighten(s, min_key, c.length_min, true);
+    tighten(s, max_key, c.length_max, false);
+}
+
+/// Sets `key` to `value`, keeping the tighter bound when one is already there.
+fn tighten(s: &mut Map<String, Value>, key: &str, value: Option<u64>, is_min: bool) {
+    let Some(v) = value else { return };
+    let v = match s.get(key).and_then(Value::as_u64) {
+        Some(old) if is_min => old.max(v),
+        Some(old) => old.min(v),
+        None => v,
+    };
+    s.insert(key.into(), v.into());
+}
+
+fn range_bounds(s: &mut Map<String, Value>, c: &Constraints) {
+    for (key, bound, is_min) in [
+        ("minimum", c.range_min, true),
+        ("maximum", c.range_max, false),
+    ] {
+        let Some(text) = bound else { continue };
+        let Ok(n) = serde_json::from_str::<serde_json::Number>(text) else {
+            continue;
+        };
+        let new = n.as_f64().unwrap_or(0.0);
+        let keep_old = s
+            .get(key)
+            .and_then(Value::as_f64)
+            .is_some_and(|old| if is_min { old >= new } else { old <= new });
+        if !keep_old {
+            s.insert(key.into(), Value::Number(n));
+        }
+    }
+}
+
+/// Adds `pattern` (and `allOf` patterns for a second one). Untranslatable patterns are
+/// mentioned in the description only.
+fn add_patterns(s: &mut Map<String, Value>, c: &Constraints) {
+    for idx in c.patterns.iter().flatten() {
+        let translated = catalog::get()
+            .patterns
+            .get(*idx as usize)
+            .map(|p| p.translated.as_str())
+            .unwrap_or("");
+        if translated.is_empty() {
+            continue;
+        }
+        match s.get("pattern") {
+            None => {
+                s.insert("pattern".into(), translated.into());
+            }
+            Some(existing) if existing.as_str() == Some(translated) => {}
+            Some(_) => {
+                let extra = json!({ "pattern": translated });
+                match s.get_mut("allOf").and_then(Value::as_array_mut) {
+                    Some(all) => all.push(extra),
+                    None => {
+                        s.insert("allOf".into(), json!([extra]));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn doc_of(t: &'static ArchivedTrait) -> Option<&'static str> {
+    match t {
+        ArchivedTrait::Documentation(d) if !d.is_empty() => Some(d.as_str()),
+        _ => None,
+    }
+}
+
+fn default_of(t: &'static ArchivedTrait) -> Option<Value> {
+    match t {
+        ArchivedTrait::Default(d) => serde_json::from_str(d.as_str()).ok(),
+        _ => None,
+    }
+}

@@ -1,0 +1,194 @@
+//! `aws_get_operation_schema`: the input JSON Schema of one operation.
+//!
+//! Arguments `service` and `operation` (REFERENCE-BEHAVIOUR.md §1.3 names, kept); both are
+//! resolved leniently by the catalog (aliases, any case, kebab/snake case) and answered with
+//! their canonical names. Returns `{service, operation, description, schema}` where the schema
+//! comes from [`crate::schema`]. Also home of the small argument checks the execute tool shares.
+
+use serde_json::{Map, Value, json};
+
+use super::{ErrorType, Principal, ToolError, ToolResult};
+use crate::catalog;
+
+/// The tool's name, for messages.
+const TOOL: &str = "aws_get_operation_schema";
+/// The arguments this tool takes.
+const ARGS: &[&str] = &["service", "operation"];
+/// Longest operation description returned (characters; the full text can be long).
+const DESCRIPTION_CHARS: usize = 1200;
+
+pub fn run(_principal: &Principal, args: &Value) -> ToolResult {
+    let example = r#"{"service": "s3", "operation": "PutObject"}"#;
+    let map = object_args(TOOL, args, example)?;
+    reject_unknown(TOOL, map, ARGS, example)?;
+    let service = name_arg(TOOL, map, "service", example)?;
+    let operation = name_arg(TOOL, map, "operation", example)?;
+    let (s, op) = catalog::resolve_operation(service, operation)?;
+    let svc = catalog::service(s);
+    let o = catalog::operation(op);
+    Ok(json!({
+        "service": svc.name.as_str(),
+        "operation": o.name.as_str(),
+        "description": operation_description(o.documentation.as_str(), o.summary.as_str()),
+        "schema": crate::schema::operation_input_schema(op),
+    }))
+}
+
+/// The operation's documentation, cut at a sentence (or word) near [`DESCRIPTION_CHARS`].
+fn operation_description(doc: &str, summary: &str) -> String {
+    let doc = doc.trim();
+    if doc.is_empty() {
+        return summary.to_string();
+    }
+    if doc.chars().count() <= DESCRIPTION_CHARS {
+        return doc.to_string();
+    }
+    let cut = doc
+        .char_indices()
+        .nth(DESCRIPTION_CHARS)
+        .map_or(doc.len(), |(i, _)| i);
+    let head = &doc[..cut];
+    let end = head
+        .rfind(". ")
+        .or_else(|| head.rfind('\n'))
+        .filter(|&i| i > cut / 2)
+        .map(|i| i + 1)
+        .or_else(|| head.rfind(' '))
+        .unwrap_or(cut);
+    format!("{} …", head[..end].trim_end())
+}
+
+/// The arguments as an object (`null` counts as `{}`).
+pub(crate) fn object_args<'a>(
+    tool: &str,
+    args: &'a Value,
+    example: &str,
+) -> Result<&'a Map<String, Value>, ToolError> {
+    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    match args {
+        Value::Object(map) => Ok(map),
+        Value::Null => Ok(EMPTY.get_or_init(Map::new)),
+        other => Err(ToolError::new(
+            ErrorType::InvalidArguments,
+            format!(
+                "{tool} takes a JSON object of arguments, got {}",
+                crate::validate::type_name(other)
+            ),
+            format!("Call it with an object, e.g. {example}."),
+        )),
+    }
+}
+
+/// Fails on arguments the tool does not take, naming the closest known one.
+pub(crate) fn reject_unknown(
+    tool: &str,
+    map: &Map<String, Value>,
+    known: &[&str],
+    example: &str,
+) -> Result<(), ToolError> {
+    let Some(key) = map.keys().find(|k| !known.contains(&k.as_str())) else {
+        return Ok(());
+    };
+    let wrapped = matches!(key.as_str(), "payload" | "params" | "arguments" | "input")
+        && map.len() == 1
+        && map.get(key).is_some_and(Value::is_object);
+    let hint = if wrapped {
+        format!("Do not wrap the arguments in `{key}`: pass them at the top level, e.g. {example}.")
+    } else if let Some(s) = crate::validate::suggest(key, known.iter().copied()) {
+        format!("Did you mean `{s}`? {tool} takes: {}.", known.join(", "))
+    } else if matches!(key.as_str(), "serviceName" | "service_name") {
+        format!("Use `service`. {tool} takes: {}.", known.join(", "))
+    } else if matches!(
+        key.as_str(),
+        "operationName" | "operation_name" | "op" | "action_name"
+    ) {
+        format!("Use `operation`. {tool} takes: {}.", known.join(", "))
+    } else {
+        format!("Remove it. {tool} takes: {}.", known.join(", "))
+    };
+    Err(ToolError::new(
+        ErrorType::InvalidArguments,
+        format!("Unknown argument `{key}` for {tool}"),
+        hint,
+    )
+    .with("argument", key.as_str()))
+}
+
+/// A required service/operation name: a non-empty string of at most 128 characters.
+pub(crate) fn name_arg<'a>(
+    tool: &str,
+    map: &'a Map<String, Value>,
+    key: &str,
+    example: &str,
+) -> Result<&'a str, ToolError> {
+    let invalid = |message: String, hint: String| {
+        ToolError::new(ErrorType::InvalidArguments, message, hint).with("argument", key)
+    };
+    match map.get(key) {
+        None | Some(Value::Null) => Err(invalid(
+            format!("Missing required argument `{key}` for {tool}"),
+            format!("Add `{key}`, e.g. {example}."),
+        )),
+        Some(Value::String(s)) => {
+            let t = s.trim();
+            if t.is_empty() {
+                Err(invalid(
+                    format!("Argument `{key}` is empty"),
+                    format!("Give a name, e.g. {example}."),
+                ))
+            } else if t.chars().count() > 128 {
+                Err(invalid(
+                    format!("Argument `{key}` is longer than 128 characters"),
+                    "Give just the name, e.g. 's3' or 'PutObject'.".to_string(),
+                ))
+            } else {
+                Ok(t)
+            }
+        }
+        Some(other) => Err(invalid(
+            format!(
+                "Argument `{key}` must be a string, got {}",
+                crate::validate::type_name(other)
+            ),
+            format!("Give it as a string, e.g. {example}."),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_descriptions_are_cut_at_a_sentence() {
+        let doc = "First sentence here. ".repeat(100);
+        let d = operation_description(&doc, "summary");
+        assert!(d.chars().count() <= DESCRIPTION_CHARS + 2);
+        assert!(d.ends_with("here. …"), "{d}");
+        assert_eq!(operation_description("", "summary"), "summary");
+        assert_eq!(operation_description("Short.", "s"), "Short.");
+    }
+
+    #[test]
+    fn argument_errors_are_typed_and_helpful() {
+        let e = run(&Principal::Local, &json!({"service": "s3"})).unwrap_err();
+        assert_eq!(e.error_type, ErrorType::InvalidArguments);
+        assert!(e.message.contains("`operation`"));
+        let e = run(&Principal::Local, &json!({"service": 3, "operation": "x"})).unwrap_err();
+        assert!(e.message.contains("must be a string"));
+        let e = run(
+            &Principal::Local,
+            &json!({"service": "s3", "operation": "ListBuckets", "operaton": 1}),
+        )
+        .unwrap_err();
+        assert!(e.message.contains("Unknown argument `operaton`"));
+        let e = run(
+            &Principal::Local,
+            &json!({"payload": {"service": "s3", "operation": "ListBuckets"}}),
+        )
+        .unwrap_err();
+        assert!(e.hint.contains("Do not wrap"));
+        let e = run(&Principal::Local, &json!([1])).unwrap_err();
+        assert_eq!(e.error_type, ErrorType::InvalidArguments);
+    }
+}
