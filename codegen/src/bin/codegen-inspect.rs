@@ -28,7 +28,13 @@ fn main() {
         }
     };
     let built = start.elapsed();
-    eprintln!("sizes: Trait {} Member {} Shape {} Operation {}", std::mem::size_of::<codegen::format::ArchivedTrait>(), std::mem::size_of::<codegen::format::ArchivedMember>(), std::mem::size_of::<codegen::format::ArchivedShape>(), std::mem::size_of::<codegen::format::ArchivedOperation>());
+    eprintln!(
+        "sizes: Trait {} Member {} Shape {} Operation {}",
+        std::mem::size_of::<codegen::format::ArchivedTrait>(),
+        std::mem::size_of::<codegen::format::ArchivedMember>(),
+        std::mem::size_of::<codegen::format::ArchivedShape>(),
+        std::mem::size_of::<codegen::format::ArchivedOperation>()
+    );
     for (what, n) in sizes(&catalog) {
         eprintln!("{what:>20}: {:.1} MB", n as f64 / 1e6);
     }
@@ -71,13 +77,22 @@ fn sizes(c: &codegen::format::Catalog) -> Vec<(&'static str, usize)> {
     use codegen::format::Trait;
     let docs_ops: usize = c.operations.iter().map(|o| o.documentation.len()).sum();
     let summaries: usize = c.operations.iter().map(|o| o.summary.len()).sum();
-    let examples: usize = c.operations.iter().flat_map(|o| &o.examples).map(String::len).sum();
+    let examples: usize = c
+        .operations
+        .iter()
+        .flat_map(|o| &o.examples)
+        .map(String::len)
+        .sum();
     let rules: usize = c.services.iter().map(|s| s.endpoint_ruleset.len()).sum();
     let tests: usize = c.services.iter().map(|s| s.endpoint_tests.len()).sum();
     let trait_docs: usize = c
         .shapes
         .iter()
-        .flat_map(|s| s.traits.iter().chain(s.members.iter().flat_map(|m| m.traits.iter())))
+        .flat_map(|s| {
+            s.traits
+                .iter()
+                .chain(s.members.iter().flat_map(|m| m.traits.iter()))
+        })
         .map(|t| match t {
             Trait::Documentation(d) => d.len(),
             _ => 0,

@@ -72,7 +72,10 @@ pub fn discover(dir: &Path) -> Result<Vec<ModelFile>, Error> {
             }
             many => many
                 .iter()
-                .find(|p| p.file_stem().is_some_and(|s| s.to_string_lossy().starts_with(&name)))
+                .find(|p| {
+                    p.file_stem()
+                        .is_some_and(|s| s.to_string_lossy().starts_with(&name))
+                })
                 .unwrap_or(&many[0])
                 .clone(),
         };

@@ -122,7 +122,11 @@ pub fn alias_tiers(model: &Model, cli_name: &str) -> [Vec<String>; 4] {
 }
 
 /// Alias → model index over the `subset`, resolving clashes as the module doc says.
-fn alias_table(models: &[Model], cli_names: &[String], subset: &[usize]) -> BTreeMap<String, usize> {
+fn alias_table(
+    models: &[Model],
+    cli_names: &[String],
+    subset: &[usize],
+) -> BTreeMap<String, usize> {
     let canonical: BTreeSet<&str> = models.iter().map(|m| m.dir.as_str()).collect();
     let op_count = |i: usize| operation_count(&models[i]);
     let tiers: Vec<[Vec<String>; 4]> = subset
