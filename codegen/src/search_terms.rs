@@ -150,11 +150,7 @@ pub fn stem(word: &str) -> String {
     // Nouns of action meet their verbs: invalidation/invalidate → invalidat, execution/execute
     // → execut, encryption/encrypt → encrypt (at least three letters before the suffix).
     let n = w.len();
-    if w.ends_with(b"ation") && n >= 8 {
-        w.truncate(n - 3);
-    } else if w.ends_with(b"ution") && n >= 8 {
-        w.truncate(n - 3);
-    } else if w.ends_with(b"ption") && n >= 8 {
+    if n >= 8 && (w.ends_with(b"ation") || w.ends_with(b"ution") || w.ends_with(b"ption")) {
         w.truncate(n - 3);
     }
     // A final silent 'e' (create/creat(ing), image/images, database/databases).

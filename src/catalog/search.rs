@@ -170,12 +170,16 @@ struct Token {
     modifier: bool,
 }
 
+/// Services a word hints at, with a strength.
+type ServiceHints = &'static [(&'static str, f32)];
+
 /// The synonym tables with their words stemmed, built on first use.
 struct Tables {
     /// Phrases by their first stem: (stems, replacement concepts as stems per alternative,
     /// services).
     phrases: HashMap<String, Vec<PreparedPhrase>>,
-    synonyms: HashMap<&'static str, (Vec<String>, &'static [(&'static str, f32)])>,
+    /// Synonyms by word: (alternatives as stems, services hinted).
+    synonyms: HashMap<&'static str, (Vec<String>, ServiceHints)>,
     verbs: HashMap<String, Vec<(String, f32)>>,
 }
 
@@ -203,7 +207,7 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
         });
     }
     for list in phrases.values_mut() {
-        list.sort_by(|a, b| b.stems.len().cmp(&a.stems.len()));
+        list.sort_by_key(|p| std::cmp::Reverse(p.stems.len()));
     }
     let mut synonyms = HashMap::new();
     for &(word, alts, services) in st::SYNONYMS {
@@ -1242,6 +1246,107 @@ pub fn explain(query: &str, service: Option<u32>, limit: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ix() -> &'static ArchivedSearchIndex {
+        &super::super::get().search
+    }
+
+    fn full() -> bool {
+        !super::super::get().snapshot.slim
+    }
+
+    fn svc(name: &str) -> u32 {
+        service_by_name(name).unwrap_or(u32::MAX)
+    }
+
+    #[test]
+    fn tables_name_real_services() {
+        if !full() {
+            return;
+        }
+        let services = st::PHRASES
+            .iter()
+            .flat_map(|p| p.2.iter())
+            .chain(st::SYNONYMS.iter().flat_map(|s| s.2.iter()));
+        for (name, _) in services {
+            assert!(service_by_name(name).is_some(), "unknown service {name}");
+        }
+    }
+
+    #[test]
+    fn parses_services_phrases_and_context() {
+        if !full() {
+            return;
+        }
+        let q = parse(ix(), "dynamo db updat item");
+        assert!(q.explicit.iter().any(|&(s, _)| s == svc("dynamodb")));
+        let q = parse(ix(), "step functions start execution");
+        assert!(q.explicit.iter().any(|&(s, _)| s == svc("sfn")));
+        let q = parse(ix(), "who am i");
+        assert!(q.implied.iter().any(|&(s, _)| s == svc("sts")));
+        let (toks, _) = tokens("list objects in a bucket");
+        let ctx: Vec<bool> = toks.iter().map(|t| t.context).collect();
+        assert_eq!(ctx, [false, false, true, true, true]);
+        let (toks, _) = tokens("the value of a parameter");
+        assert!(toks.iter().all(|t| !t.context));
+        let (toks, exact) = tokens("aws ec2 describe-key-pairs");
+        assert_eq!(toks.len(), 5);
+        assert_eq!(exact, ["describekeypairs"]);
+    }
+
+    #[test]
+    fn finds_the_action_verb() {
+        if !full() {
+            return;
+        }
+        let q = parse(ix(), "s3 list buckets");
+        let action = q.action.and_then(|i| q.concepts.get(i));
+        let first = action.and_then(|c| c.alts.first()).map(|a| a.0);
+        assert_eq!(first, term_id(ix(), "list"));
+        // A question implies list/describe/get.
+        let q = parse(ix(), "which clusters do i have");
+        assert!(q.question && q.action.is_some());
+        // "running" describes, it does not act.
+        let q = parse(ix(), "what instances are running");
+        let action = q.action.and_then(|i| q.concepts.get(i));
+        assert!(action.is_some_and(|c| c.alts.first().map(|a| a.0) == term_id(ix(), "list")));
+    }
+
+    #[test]
+    fn corrects_typos() {
+        if !full() {
+            return;
+        }
+        let lambda = term_id(ix(), "lambda");
+        assert!(lambda.is_some());
+        assert!(
+            typo_candidates(ix(), "lamda")
+                .iter()
+                .any(|&(t, _)| Some(t) == lambda)
+        );
+        let security = term_id(ix(), "security");
+        assert!(
+            typo_candidates(ix(), "secruity")
+                .iter()
+                .any(|&(t, _)| Some(t) == security)
+        );
+        assert!(typo_candidates(ix(), "zzzzzzzz").is_empty());
+        assert!(
+            verb_typo(ix(), &TABLES, "lst")
+                .iter()
+                .any(|&(t, _)| Some(t) == term_id(ix(), "list"))
+        );
+        // Non-ASCII and over-long words are not looked up.
+        assert!(typo_candidates(ix(), "größe").is_empty());
+        assert!(typo_candidates(ix(), &"a".repeat(100)).is_empty());
+    }
+
+    #[test]
+    fn empty_and_stop_word_queries_find_nothing() {
+        for q in ["", "   ", "the a of", "!!!", "🦀🦀"] {
+            assert!(search(q, None, 10).is_empty(), "{q:?}");
+        }
+    }
 
     #[test]
     fn edit_distance() {

@@ -28,6 +28,8 @@ fn invalid(message: impl Into<String>, hint: impl Into<String>) -> ToolError {
 }
 
 /// Runs the tool.
+// The signature is the tools' contract (`ToolResult`); ToolError is large but rare.
+#[allow(clippy::result_large_err)]
 pub fn run(_principal: &Principal, args: &Value) -> ToolResult {
     let args = parse_args(args)?;
     let service = match &args.service_hint {
@@ -85,6 +87,7 @@ struct Args {
     limit: usize,
 }
 
+#[allow(clippy::result_large_err)]
 fn parse_args(args: &Value) -> Result<Args, ToolError> {
     let empty = Map::new();
     let obj = match args {
