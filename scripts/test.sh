@@ -12,6 +12,7 @@
 #   5. pytest tests/python                        (official MCP Python SDK as a stdio client)
 #   6. node --test tests/node                     (official MCP TypeScript SDK as a stdio client)
 #   7. the search quality gate                    (../shared/eval/search_eval.py, top-1 >= 0.85)
+#   8. scripts/check-slim.sh                      (an ec2+s3 slim build, in target/slim)
 #
 # The Python venv is .venv-ci/ (created or refreshed from tests/python/requirements.txt when
 # that file changes); tests/node/node_modules comes from `npm ci` (package-lock.json). The search gate needs the shared folder beside the checkout (SHARED_DIR,
@@ -113,6 +114,10 @@ elif [ "${CI:-}" = "true" ]; then
 else
   echo "    WARNING: skipped: $shared/eval/search_eval.py not found (set SHARED_DIR to run it)"
 fi
+done_step
+
+step "slim build (scripts/check-slim.sh)"
+bash "$root/scripts/check-slim.sh"
 done_step
 
 printf '\nall checks passed in %ss\n' "$((SECONDS - script_start))"
