@@ -40,7 +40,8 @@ pub struct SearchIndex {
     /// Operation ids per term, from operation names.
     pub name_offsets: Vec<u32>,
     pub name_postings: Vec<u32>,
-    /// `pack(op, tf)` per term, from summaries.
+    /// `pack(op, w)` per term, from summaries: `w` is the BM25 term-frequency factor (with the
+    /// summary's length normalisation) times [`SUMMARY_TF_SCALE`].
     pub summary_offsets: Vec<u32>,
     pub summary_postings: Vec<u32>,
     /// Operation ids per glued lower-case operation name.
@@ -60,20 +61,10 @@ pub struct SearchIndex {
     /// as term ids: `op_surface_terms[op_surface_offsets[op] .. op_surface_offsets[op + 1]]`.
     pub op_surface_terms: Vec<u32>,
     pub op_surface_offsets: Vec<u32>,
-    /// Per operation: the stem of the thing it acts on, its head noun (`ListUserPools` → `pool`,
-    /// `GetSecretValue` → `secret`, `RestoreTableFromBackup` → `tabl`), or [`NO_TERM`].
-    pub op_head: Vec<u32>,
     /// Per term: [`TERM_ASPECT`] and other flags.
     pub term_flags: Vec<u8>,
-    /// Per operation: the stem of its verb (`ListBuckets` → `list`, `BatchGetItem` → `get`),
-    /// or [`NO_TERM`].
-    pub op_verb: Vec<u32>,
-    /// Per operation: number of stems in its summary.
-    pub op_summary_len: Vec<u16>,
-    /// Per operation: additive prior (service popularity, operation popularity, deprecation).
-    pub op_prior: Vec<f32>,
-    /// Mean of `op_summary_len`.
-    pub avg_summary_len: f32,
+    /// Per operation: what the ranking reads for every candidate, packed together.
+    pub ops: Vec<OpInfo>,
     /// Typo dictionary: surface words (lower-case ASCII) of operation and service names, sorted
     /// by length; words of length `l` are `typo_len_offsets[l] .. typo_len_offsets[l + 1]`
     /// (lengths above the last bucket are not in the dictionary).
@@ -84,6 +75,26 @@ pub struct SearchIndex {
     pub typo_masks: Vec<u32>,
     pub typo_len_offsets: Vec<u32>,
 }
+
+/// Per-operation data of the ranking.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, Copy, Default)]
+pub struct OpInfo {
+    /// The operation's service (index into the catalog's services).
+    pub service: u32,
+    /// The stem of its verb (`ListBuckets` → `list`, `BatchGetItem` → `get`), or [`NO_TERM`].
+    pub verb: u32,
+    /// The stem of the thing it acts on, its head noun (`ListUserPools` → `pool`,
+    /// `GetSecretValue` → `secret`, `RestoreTableFromBackup` → `tabl`), or [`NO_TERM`].
+    pub head: u32,
+    /// Additive prior: service and operation popularity, minus a little when deprecated.
+    pub prior: f32,
+}
+
+/// Scale of the summary term-frequency factors stored in the postings.
+pub const SUMMARY_TF_SCALE: f32 = 64.0;
+/// BM25 parameters of the summary field.
+pub const BM25_K1: f32 = 1.2;
+pub const BM25_B: f32 = 0.75;
 
 /// Letter mask of a word, as stored in [`SearchIndex::typo_masks`].
 pub fn letter_mask(word: &str) -> u32 {
@@ -97,6 +108,8 @@ pub fn letter_mask(word: &str) -> u32 {
 /// Term flag: an aspect word of operation names (`value`, `attributes`), see
 /// `search_terms::is_aspect_word`.
 pub const TERM_ASPECT: u8 = 1;
+/// Term flag: a word of some operation name as written (`clusters`).
+pub const TERM_SURFACE: u8 = 2;
 
 /// No term (an operation name without a verb).
 pub const NO_TERM: u32 = u32::MAX;

@@ -26,7 +26,8 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use codegen::search_format::{
-    ArchivedSearchIndex, NO_TERM, TERM_ASPECT, TYPO_MAX_LEN, letter_mask, unpack,
+    ArchivedSearchIndex, NO_TERM, SUMMARY_TF_SCALE, TERM_ASPECT, TERM_SURFACE, TYPO_MAX_LEN,
+    letter_mask, unpack,
 };
 use codegen::search_terms::{self as st, glued, is_stop_word, stem, words};
 
@@ -75,8 +76,6 @@ const TYPO1_W: f32 = 0.8;
 const TYPO2_W: f32 = 0.65;
 /// Alternatives at least this strong count for name coverage.
 const COVER_MIN_W: f32 = 0.5;
-const BM25_K1: f32 = 1.2;
-const BM25_B: f32 = 0.75;
 
 /// Longest query text looked at (bytes); the tool limits queries to 256 characters anyway.
 const MAX_QUERY_BYTES: usize = 1024;
@@ -87,7 +86,7 @@ const MAX_WORDS: usize = 32;
 pub fn search(query: &str, service: Option<u32>, limit: usize) -> Vec<Hit> {
     let catalog = super::get();
     let ix = &catalog.search;
-    let n_ops = ix.op_prior.len();
+    let n_ops = ix.ops.len();
     if limit == 0 || n_ops == 0 {
         return Vec::new();
     }
@@ -170,62 +169,89 @@ struct Token {
     modifier: bool,
 }
 
-/// Services a word hints at, with a strength.
-type ServiceHints = &'static [(&'static str, f32)];
-
-/// The synonym tables with their words stemmed, built on first use.
+/// The synonym tables of `search_terms`, stemmed and resolved to term and service ids of the
+/// compiled index, built on first use.
 struct Tables {
-    /// Phrases by their first stem: (stems, replacement concepts as stems per alternative,
-    /// services).
+    /// Phrases by their first stem.
     phrases: HashMap<String, Vec<PreparedPhrase>>,
-    /// Synonyms by word: (alternatives as stems, services hinted).
-    synonyms: HashMap<&'static str, (Vec<String>, ServiceHints)>,
-    verbs: HashMap<String, Vec<(String, f32)>>,
+    /// Synonyms by word: (alternative terms, services hinted).
+    synonyms: HashMap<&'static str, (Vec<u32>, Vec<(u32, f32)>)>,
+    /// Verbs by stem: the operation verbs (terms) they stand for.
+    verbs: HashMap<String, Vec<(u32, f32)>>,
+    /// Terms of the read verbs list, describe, get.
+    read_verbs: Vec<u32>,
 }
 
 struct PreparedPhrase {
     stems: Vec<String>,
-    concepts: Vec<Vec<String>>,
-    services: &'static [(&'static str, f32)],
+    /// Per replacement concept: its alternatives as (position, term, is a verb).
+    concepts: Vec<Vec<(usize, u32, bool)>>,
+    services: Vec<(u32, f32)>,
 }
 
-static TABLES: LazyLock<Tables> = LazyLock::new(|| {
+static TABLES: LazyLock<Tables> = LazyLock::new(|| build_tables(&super::get().search));
+
+fn build_tables(ix: &ArchivedSearchIndex) -> Tables {
+    let services = |list: &[(&str, f32)]| -> Vec<(u32, f32)> {
+        list.iter()
+            .filter_map(|&(name, w)| service_by_name(name).map(|s| (s, w)))
+            .collect()
+    };
+    let mut verbs: HashMap<String, Vec<(u32, f32)>> = HashMap::new();
+    for &(verb, alts) in st::VERBS {
+        verbs.entry(stem(verb)).or_insert_with(|| {
+            alts.iter()
+                .filter_map(|&(a, w)| term_id(ix, &stem(a)).map(|t| (t, w)))
+                .collect()
+        });
+    }
     let mut phrases: HashMap<String, Vec<PreparedPhrase>> = HashMap::new();
-    for &(phrase, replacement, services) in st::PHRASES {
+    for &(phrase, replacement, hinted) in st::PHRASES {
         let stems: Vec<String> = words(phrase).iter().map(|w| stem(w)).collect();
         let Some(first) = stems.first().cloned() else {
             continue;
         };
         let concepts = replacement
             .split_whitespace()
-            .map(|c| c.split('|').flat_map(words).map(|w| stem(&w)).collect())
+            .map(|c| {
+                c.split('|')
+                    .flat_map(words)
+                    .map(|w| stem(&w))
+                    .enumerate()
+                    .filter_map(|(i, s)| term_id(ix, &s).map(|t| (i, t, verbs.contains_key(&s))))
+                    .collect()
+            })
             .collect();
         phrases.entry(first).or_default().push(PreparedPhrase {
             stems,
             concepts,
-            services,
+            services: services(hinted),
         });
     }
     for list in phrases.values_mut() {
         list.sort_by_key(|p| std::cmp::Reverse(p.stems.len()));
     }
     let mut synonyms = HashMap::new();
-    for &(word, alts, services) in st::SYNONYMS {
-        let stems = words(alts).iter().map(|w| stem(w)).collect();
-        synonyms.entry(word).or_insert((stems, services));
+    for &(word, alts, hinted) in st::SYNONYMS {
+        synonyms.entry(word).or_insert_with(|| {
+            let terms = words(alts)
+                .iter()
+                .filter_map(|w| term_id(ix, &stem(w)))
+                .collect();
+            (terms, services(hinted))
+        });
     }
-    let mut verbs = HashMap::new();
-    for &(verb, alts) in st::VERBS {
-        verbs
-            .entry(stem(verb))
-            .or_insert_with(|| alts.iter().map(|&(a, w)| (stem(a), w)).collect::<Vec<_>>());
-    }
+    let read_verbs = ["list", "describe", "get"]
+        .iter()
+        .filter_map(|v| term_id(ix, &stem(v)))
+        .collect();
     Tables {
         phrases,
         synonyms,
         verbs,
+        read_verbs,
     }
-});
+}
 
 fn term_id(ix: &ArchivedSearchIndex, term: &str) -> Option<u32> {
     ix.terms
@@ -429,23 +455,17 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
                             context,
                             ..Default::default()
                         };
-                        for (a, s) in alts.iter().enumerate() {
-                            if let Some(t) = term_id(ix, s) {
-                                c.add(t, if a == 0 { 1.0 } else { SYNONYM_W });
-                                c.own |= a == 0;
-                            }
-                            if tables.verbs.contains_key(s) {
-                                c.verb = true;
-                            }
+                        for &(a, t, verb) in alts {
+                            c.add(t, if a == 0 { 1.0 } else { SYNONYM_W });
+                            c.own |= a == 0;
+                            c.verb |= verb;
                         }
                         if !c.alts.is_empty() {
                             concepts.push((pos, c));
                         }
                     }
-                    for &(name, strength) in p.services {
-                        if let Some(svc) = service_by_name(name) {
-                            push_service(&mut q.implied, svc, strength);
-                        }
+                    for &(svc, strength) in &p.services {
+                        push_service(&mut q.implied, svc, strength);
                     }
                     k += m;
                     advanced = true;
@@ -497,7 +517,7 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
             {
                 c.verb = true;
                 c.weight = 1.0;
-                add_verb_alts(ix, &mut c, alts, 1.0);
+                add_verb_alts(&mut c, alts, 1.0);
             }
             if !c.alts.is_empty() {
                 concepts.push((pos, c));
@@ -510,23 +530,19 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
             .get(tok.raw.as_str())
             .or_else(|| tables.synonyms.get(tok.stem.as_str()));
         if let Some((alts, services)) = syn {
-            for a in alts {
-                if let Some(t) = term_id(ix, a) {
-                    c.add(t, SYNONYM_W);
-                }
+            for &t in alts {
+                c.add(t, SYNONYM_W);
             }
-            for &(name, strength) in services.iter() {
-                if let Some(svc) = service_by_name(name) {
-                    if strength >= NAMES_SERVICE {
-                        // "kubernetes", "nosql", "postgres": as good as the service's name.
-                        push_service(&mut q.explicit, svc, strength);
-                        if own.is_none_or(|t| name_df(ix, t) == 0) {
-                            c.service_part = true;
-                            c.weight *= SERVICE_PART_W;
-                        }
-                    } else {
-                        push_service(&mut q.implied, svc, strength);
+            for &(svc, strength) in services {
+                if strength >= NAMES_SERVICE {
+                    // "kubernetes", "nosql", "postgres": as good as the service's name.
+                    push_service(&mut q.explicit, svc, strength);
+                    if own.is_none_or(|t| name_df(ix, t) == 0) {
+                        c.service_part = true;
+                        c.weight *= SERVICE_PART_W;
                     }
+                } else {
+                    push_service(&mut q.implied, svc, strength);
                 }
             }
         }
@@ -536,7 +552,7 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
             (tok.raw.ends_with("ed") && tok.raw.len() > 4) || (tok.raw.ends_with("ing") && !leads);
         if !participle && let Some(alts) = tables.verbs.get(&tok.stem) {
             c.verb = true;
-            add_verb_alts(ix, &mut c, alts, 1.0);
+            add_verb_alts(&mut c, alts, 1.0);
         }
         // Typos: a word unknown to operation and service names.
         let known = own.is_some_and(|t| {
@@ -569,7 +585,7 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
                     .and_then(|s| tables.verbs.get(s.as_str()))
                 {
                     c.verb = true;
-                    add_verb_alts(ix, &mut c, alts, w);
+                    add_verb_alts(&mut c, alts, w);
                 }
             }
         }
@@ -680,9 +696,12 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
         .filter(|t| {
             !t.stop
                 && !t.service_part
-                && term_id(ix, &t.raw).is_some_and(|r| q.surface.contains(&r))
+                && term_id(ix, &t.raw).is_some_and(|r| {
+                    ix.term_flags
+                        .get(r as usize)
+                        .is_some_and(|f| f & TERM_SURFACE != 0)
+                })
         })
-        .filter(|t| typo_word_exists(ix, &t.raw))
         .filter_map(|t| term_id(ix, &t.stem))
         .collect();
     q.own_stems.sort_unstable();
@@ -690,13 +709,11 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
     q
 }
 
-fn add_verb_alts(ix: &ArchivedSearchIndex, c: &mut Concept, alts: &[(String, f32)], scale: f32) {
-    for (a, w) in alts {
-        if let Some(t) = term_id(ix, a) {
-            match c.verb_alts.iter_mut().find(|(x, _)| *x == t) {
-                Some((_, old)) => *old = old.max(w * scale),
-                None => c.verb_alts.push((t, w * scale)),
-            }
+fn add_verb_alts(c: &mut Concept, alts: &[(u32, f32)], scale: f32) {
+    for &(t, w) in alts {
+        match c.verb_alts.iter_mut().find(|(x, _)| *x == t) {
+            Some((_, old)) => *old = old.max(w * scale),
+            None => c.verb_alts.push((t, w * scale)),
         }
     }
 }
@@ -716,21 +733,6 @@ fn verb_typo(ix: &ArchivedSearchIndex, tables: &Tables, word: &str) -> Vec<(u32,
     out.sort_by_key(|a| a.0);
     out.dedup();
     out
-}
-
-/// `word` is a word of some operation or service name.
-fn typo_word_exists(ix: &ArchivedSearchIndex, word: &str) -> bool {
-    let len = word.len();
-    match (
-        ix.typo_len_offsets.get(len),
-        ix.typo_len_offsets.get(len + 1),
-    ) {
-        (Some(a), Some(b)) => {
-            let r = a.to_native() as usize..b.to_native() as usize;
-            ix.typo_words[r].iter().any(|w| w.as_str() == word)
-        }
-        _ => false,
-    }
 }
 
 /// Vocabulary terms within a small edit distance of `word`: distance 1 for words of 4..=6
@@ -821,6 +823,8 @@ struct Scratch {
     best_summary: Vec<f32>,
     /// 0: not a candidate; 1: candidate; 2: candidate spelled exactly.
     mark: Vec<u8>,
+    /// A search is using the arrays (they are reset entry by entry when it ends).
+    in_use: bool,
 }
 
 thread_local! {
@@ -871,6 +875,33 @@ fn score_parts(
     })
 }
 
+/// What scoring needs about the query besides the concepts, computed once.
+struct QueryFeatures<'q> {
+    /// Per service: named (0..=1), hinted (0..=1), title-word hint.
+    service_bonus: Vec<f32>,
+    /// Terms that count for name coverage, of the object of the query, and of its context.
+    cover: Vec<u32>,
+    main: Vec<u32>,
+    context: Vec<u32>,
+    action: Option<&'q Concept>,
+    action_apart: bool,
+    /// The verb as typed ("get"), not one it stands for ("describe").
+    typed_verb: Option<u32>,
+    read_verbs: Vec<u32>,
+    /// The most the per-operation features left out of `base_score` (coverage, head, surface)
+    /// can add.
+    max_bonus: f32,
+}
+
+fn sorted_terms<'a>(concepts: impl Iterator<Item = &'a Concept>, min_w: f32) -> Vec<u32> {
+    let mut v: Vec<u32> = concepts
+        .flat_map(|c| c.alts.iter().filter(|(_, w)| *w >= min_w).map(|(t, _)| *t))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
 fn score_with(
     ix: &ArchivedSearchIndex,
     catalog: &codegen::format::ArchivedCatalog,
@@ -879,20 +910,85 @@ fn score_with(
     limit: usize,
     sc: &mut Scratch,
 ) -> Vec<(Hit, Parts)> {
-    let n_ops = ix.op_prior.len();
-    for v in [&mut sc.acc, &mut sc.best_name, &mut sc.best_summary] {
-        v.clear();
-        v.resize(n_ops, 0.0);
+    let n_ops = ix.ops.len();
+    // Fresh arrays the first time, or when an earlier search did not finish (a panic).
+    if sc.acc.len() != n_ops || sc.in_use {
+        *sc = Scratch {
+            acc: vec![0.0; n_ops],
+            best_name: vec![0.0; n_ops],
+            best_summary: vec![0.0; n_ops],
+            mark: vec![0; n_ops],
+            in_use: false,
+        };
     }
-    sc.mark.clear();
-    sc.mark.resize(n_ops, 0);
-    let in_range = |op: u32| range.contains(&op);
+    sc.in_use = true;
     let mut candidates: Vec<u32> = Vec::new();
+    collect(ix, catalog, q, &range, sc, &mut candidates);
+    let f = features(ix, catalog, q);
+
+    // Every candidate's score without the per-operation features; the full score only for those
+    // whose bound can still reach the top `limit` (exact: max_bonus bounds the features).
+    let base: Vec<(f32, u32)> = candidates
+        .iter()
+        .map(|&op| (base_score(ix, sc, &f, op), op))
+        .collect();
+    let mut hits: Vec<(Hit, Parts)> = Vec::with_capacity(limit * 4 + 16);
+    let by_base = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    let mut order = base;
+    let first = (limit * 4 + 16).min(order.len());
+    if first < order.len() {
+        order.select_nth_unstable_by(first - 1, by_base);
+    }
+    for &(_, op) in &order[..first] {
+        hits.push(full_score(ix, sc, q, &f, op));
+    }
+    if first < order.len() {
+        let mut scores: Vec<f32> = hits.iter().map(|h| h.0.score).collect();
+        let k = limit.min(scores.len());
+        let threshold = if k == 0 {
+            f32::NEG_INFINITY
+        } else {
+            scores.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+            scores[k - 1]
+        };
+        for &(b, op) in &order[first..] {
+            if b + f.max_bonus >= threshold {
+                hits.push(full_score(ix, sc, q, &f, op));
+            }
+        }
+    }
+    // Reset the scratch entries this query used.
+    for &op in &candidates {
+        sc.acc[op as usize] = 0.0;
+        sc.mark[op as usize] = 0;
+    }
+    sc.in_use = false;
+    let cmp = |a: &(Hit, Parts), b: &(Hit, Parts)| {
+        b.0.score.total_cmp(&a.0.score).then(a.0.op.cmp(&b.0.op))
+    };
+    if hits.len() > limit {
+        hits.select_nth_unstable_by(limit.max(1) - 1, cmp);
+        hits.truncate(limit);
+    }
+    hits.sort_by(cmp);
+    hits
+}
+
+/// Reads the posting lists of the query's terms into `sc.acc` and gathers the candidates
+/// (operations matched by a word, spelled exactly, or of a service named).
+fn collect(
+    ix: &ArchivedSearchIndex,
+    catalog: &codegen::format::ArchivedCatalog,
+    q: &Query,
+    range: &std::ops::Range<u32>,
+    sc: &mut Scratch,
+    candidates: &mut Vec<u32>,
+) {
+    let n_ops = ix.ops.len();
+    let in_range = |op: u32| range.contains(&op) && (op as usize) < n_ops;
     let mut touched: Vec<u32> = Vec::new();
-    let avg_len = ix.avg_summary_len.to_native().max(1.0);
     // The action verb is scored through each candidate's own verb, unless it is all there is.
     let action_apart = q.action.is_some() && q.concepts.len() > 1;
-
     for (ci, c) in q.concepts.iter().enumerate() {
         if action_apart && Some(ci) == q.action {
             continue;
@@ -923,24 +1019,18 @@ fn score_with(
                 sc.best_name[i] = sc.best_name[i].max(v);
             }
             let r = span(&ix.summary_offsets, t);
-            let base = w * SUMMARY_W * own_s.unwrap_or_else(|| idf(n_ops, r.len()));
+            let base =
+                w * SUMMARY_W * own_s.unwrap_or_else(|| idf(n_ops, r.len())) / SUMMARY_TF_SCALE;
             for p in &ix.summary_postings[r] {
-                let (op, tf) = unpack(p.to_native());
+                let (op, tfn) = unpack(p.to_native());
                 if !in_range(op) {
                     continue;
                 }
                 let i = op as usize;
-                let len = ix
-                    .op_summary_len
-                    .get(i)
-                    .map_or(1.0, |l| l.to_native() as f32);
-                let tf = tf as f32;
-                let tfn =
-                    tf * (BM25_K1 + 1.0) / (tf + BM25_K1 * (1.0 - BM25_B + BM25_B * len / avg_len));
                 if sc.best_name[i] == 0.0 && sc.best_summary[i] == 0.0 {
                     touched.push(op);
                 }
-                sc.best_summary[i] = sc.best_summary[i].max(base * tfn);
+                sc.best_summary[i] = sc.best_summary[i].max(base * tfn as f32);
             }
         }
         for &op in &touched {
@@ -977,22 +1067,19 @@ fn score_with(
         }
     }
 
-    // Services named: all their operations are candidates.
-    let n_services = catalog.services.len();
-    let mut explicit = vec![0f32; n_services];
-    let mut implied = vec![0f32; n_services];
+    // Services named: all their operations are candidates; the content words glued are an
+    // exact name within them ("s3 list buckets").
     let exact_in_service = if q.exact_in_service.is_empty() {
         None
     } else {
         term_id(ix, &q.exact_in_service)
     };
-    for &(s, strength) in &q.explicit {
+    for &(s, _) in &q.explicit {
         if let Some(svc) = catalog.services.get(s as usize) {
-            explicit[s as usize] = explicit[s as usize].max(strength);
             let first = svc.first_op.to_native();
             let ops = first..first + svc.op_count.to_native();
             for op in ops.clone() {
-                if in_range(op) && (op as usize) < n_ops && sc.mark[op as usize] == 0 {
+                if in_range(op) && sc.mark[op as usize] == 0 {
                     sc.mark[op as usize] = 1;
                     candidates.push(op);
                 }
@@ -1000,11 +1087,27 @@ fn score_with(
             if let Some(t) = exact_in_service {
                 for p in &ix.exact_postings[span(&ix.exact_offsets, t)] {
                     let op = p.to_native();
-                    if ops.contains(&op) && in_range(op) && (op as usize) < n_ops {
+                    if ops.contains(&op) && in_range(op) {
                         sc.mark[op as usize] = 2;
                     }
                 }
             }
+        }
+    }
+}
+
+fn features<'q>(
+    ix: &ArchivedSearchIndex,
+    catalog: &codegen::format::ArchivedCatalog,
+    q: &'q Query,
+) -> QueryFeatures<'q> {
+    let n_services = catalog.services.len();
+    let mut explicit = vec![0f32; n_services];
+    let mut implied = vec![0f32; n_services];
+    let mut word_hint = vec![0f32; n_services];
+    for &(s, strength) in &q.explicit {
+        if let Some(v) = explicit.get_mut(s as usize) {
+            *v = v.max(strength);
         }
     }
     for &(s, strength) in &q.implied {
@@ -1013,7 +1116,6 @@ fn score_with(
         }
     }
     // Weak hints from service title words ("queue" → Simple Queue Service).
-    let mut word_hint = vec![0f32; n_services];
     for c in q.concepts.iter().filter(|c| c.own && !c.service_part) {
         if let Some(&(t, w)) = c.alts.first() {
             let r = span(&ix.service_word_offsets, t);
@@ -1027,154 +1129,157 @@ fn score_with(
             }
         }
     }
-
-    // Terms that count for coverage, and the words as typed.
-    let mut cover: Vec<u32> = q
-        .concepts
-        .iter()
-        .filter(|c| !c.no_cover)
-        .flat_map(|c| {
-            c.alts
-                .iter()
-                .filter(|(_, w)| *w >= COVER_MIN_W)
-                .map(|(t, _)| *t)
-        })
+    let service_bonus = (0..n_services)
+        .map(|s| EXPLICIT_W * explicit[s] + IMPLIED_W * implied[s] + SERVICE_WORD_W * word_hint[s])
         .collect();
-    cover.sort_unstable();
-    cover.dedup();
-    // Terms of the object of the query (not the action, not the context).
-    let mut main: Vec<u32> = q
-        .concepts
-        .iter()
-        .enumerate()
-        .filter(|&(i, c)| !c.no_cover && !c.context && Some(i) != q.action)
-        .flat_map(|(_, c)| {
-            c.alts
-                .iter()
-                .filter(|(_, w)| *w >= COVER_MIN_W)
-                .map(|(t, _)| *t)
-        })
-        .collect();
-    main.sort_unstable();
-    main.dedup();
-    let mut context: Vec<u32> = q
-        .concepts
-        .iter()
-        .filter(|c| c.context && !c.no_cover)
-        .flat_map(|c| c.alts.iter().map(|(t, _)| *t))
-        .collect();
-    context.sort_unstable();
-    context.dedup();
+    let cover = sorted_terms(q.concepts.iter().filter(|c| !c.no_cover), COVER_MIN_W);
+    let main = sorted_terms(
+        q.concepts
+            .iter()
+            .enumerate()
+            .filter(|&(i, c)| !c.no_cover && !c.context && Some(i) != q.action)
+            .map(|(_, c)| c),
+        COVER_MIN_W,
+    );
+    let context = sorted_terms(q.concepts.iter().filter(|c| c.context && !c.no_cover), 0.0);
     let action: Option<&Concept> = q.action.and_then(|i| q.concepts.get(i));
-    // The verb as typed ("get"), not one it stands for ("describe").
+    let action_apart = action.is_some() && q.concepts.len() > 1;
     let typed_verb = action
         .filter(|a| a.own)
         .and_then(|a| a.alts.first())
         .map(|a| a.0);
-    let read_verbs: Vec<u32> = ["list", "describ", "get"]
-        .iter()
-        .filter_map(|v| term_id(ix, v))
-        .collect();
+    let read_verbs = TABLES.read_verbs.clone();
+    let max_bonus = FULL_COVER_W + HEAD_W + SURFACE_W * q.surface.len() as f32;
+    QueryFeatures {
+        service_bonus,
+        cover,
+        main,
+        context,
+        action,
+        action_apart,
+        typed_verb,
+        read_verbs,
+        max_bonus,
+    }
+}
 
-    let mut hits: Vec<(Hit, Parts)> = Vec::with_capacity(candidates.len());
-    for &op in &candidates {
-        let i = op as usize;
-        let Some(o) = catalog.operations.get(i) else {
-            continue;
-        };
-        let svc = o.service.to_native() as usize;
-        let mut p = Parts {
-            terms: sc.acc[i],
-            ..Default::default()
-        };
-        p.service = EXPLICIT_W * explicit.get(svc).copied().unwrap_or(0.0)
-            + IMPLIED_W * implied.get(svc).copied().unwrap_or(0.0)
-            + SERVICE_WORD_W * word_hint.get(svc).copied().unwrap_or(0.0);
-        if sc.mark[i] == 2 {
-            p.exact = EXACT_W;
-        }
-        // Coverage of the operation name.
-        // Aspect words (`Value` in GetSecretValue) weigh half when missing.
-        let name = &ix.op_name_terms[span(&ix.op_name_offsets, op)];
-        let (mut matched, mut missing, mut missing_aspects) = (0, 0, 0);
-        for t in name.iter().map(|t| t.to_native()) {
-            if cover.binary_search(&t).is_ok() {
-                matched += 1;
-            } else if ix
-                .term_flags
-                .get(t as usize)
-                .is_some_and(|f| f & TERM_ASPECT != 0)
-            {
-                missing_aspects += 1;
-            } else {
-                missing += 1;
-            }
-        }
-        if missing == 0 && matched > 0 {
-            p.cover += FULL_COVER_W;
-        }
-        p.cover -= UNMATCHED_W * missing as f32 + ASPECT_UNMATCHED_W * missing_aspects as f32;
-        // The thing the operation acts on is what the query is about, not its context
-        // ("users in a user pool" → ListUsers, not ListUserPools).
-        if let Some(h) = ix.op_head.get(i).map(|h| h.to_native()) {
-            if main.binary_search(&h).is_ok() {
-                p.cover += HEAD_W;
-            } else if context.binary_search(&h).is_ok() {
-                p.cover -= HEAD_W;
-            }
-        }
-        // Words spelled as typed, against words met only through their stem (number
-        // agreement: "tables" → ListTables rather than DescribeTable).
-        let surface = &ix.op_surface_terms[span(&ix.op_surface_offsets, op)];
-        let same = surface
-            .iter()
-            .filter(|t| q.surface.binary_search(&t.to_native()).is_ok())
-            .count();
-        let by_stem = name
-            .iter()
-            .filter(|t| q.own_stems.binary_search(&t.to_native()).is_ok())
-            .count();
-        p.surface = SURFACE_W * (same as f32 - by_stem.saturating_sub(same) as f32);
-        // Verb agreement.
-        let verb = ix
-            .op_verb
-            .get(i)
-            .map(|v| v.to_native())
-            .filter(|&v| v != NO_TERM);
-        match (action, verb) {
-            (Some(a), Some(v)) => match a.alts.iter().find(|(t, _)| *t == v) {
-                Some(&(_, w)) => {
-                    if action_apart {
-                        p.verb = a.weight * w * ACTION_VERB_W;
-                    }
-                    if typed_verb == Some(v) {
-                        p.verb += a.weight * EXACT_VERB_W;
-                    }
+/// Verb agreement between the query's action and the operation's verb.
+fn verb_score(f: &QueryFeatures, verb: u32) -> f32 {
+    let verb = Some(verb).filter(|&v| v != NO_TERM);
+    match (f.action, verb) {
+        (Some(a), Some(v)) => match a.alts.iter().find(|(t, _)| *t == v) {
+            Some(&(_, w)) => {
+                let mut s = 0.0;
+                if f.action_apart {
+                    s = a.weight * w * ACTION_VERB_W;
                 }
-                None => p.verb = -VERB_MISMATCH_W * a.weight,
-            },
-            (Some(a), None) => p.verb = -VERB_MISMATCH_W * a.weight,
-            (None, Some(v)) if read_verbs.contains(&v) => p.verb = READ_PRIOR_W,
-            _ => {}
-        }
-        p.prior = ix.op_prior.get(i).map_or(0.0, |p| p.to_native());
-        hits.push((
+                if f.typed_verb == Some(v) {
+                    s += a.weight * EXACT_VERB_W;
+                }
+                s
+            }
+            None => -VERB_MISMATCH_W * a.weight,
+        },
+        (Some(a), None) => -VERB_MISMATCH_W * a.weight,
+        (None, Some(v)) if f.read_verbs.contains(&v) => READ_PRIOR_W,
+        _ => 0.0,
+    }
+}
+
+fn base_score(ix: &ArchivedSearchIndex, sc: &Scratch, f: &QueryFeatures, op: u32) -> f32 {
+    let i = op as usize;
+    let Some(info) = ix.ops.get(i) else {
+        return f32::NEG_INFINITY;
+    };
+    let svc = info.service.to_native() as usize;
+    sc.acc[i]
+        + f.service_bonus.get(svc).copied().unwrap_or(0.0)
+        + if sc.mark[i] == 2 { EXACT_W } else { 0.0 }
+        + info.prior.to_native()
+        + verb_score(f, info.verb.to_native())
+}
+
+fn full_score(
+    ix: &ArchivedSearchIndex,
+    sc: &Scratch,
+    q: &Query,
+    f: &QueryFeatures,
+    op: u32,
+) -> (Hit, Parts) {
+    let i = op as usize;
+    let mut p = Parts {
+        terms: sc.acc[i],
+        ..Default::default()
+    };
+    let Some(info) = ix.ops.get(i) else {
+        return (
             Hit {
                 op,
-                score: p.total(),
+                score: f32::NEG_INFINITY,
             },
             p,
-        ));
-    }
-    let cmp = |a: &(Hit, Parts), b: &(Hit, Parts)| {
-        b.0.score.total_cmp(&a.0.score).then(a.0.op.cmp(&b.0.op))
+        );
     };
-    if hits.len() > limit {
-        hits.select_nth_unstable_by(limit - 1, cmp);
-        hits.truncate(limit);
+    p.service = f
+        .service_bonus
+        .get(info.service.to_native() as usize)
+        .copied()
+        .unwrap_or(0.0);
+    if sc.mark[i] == 2 {
+        p.exact = EXACT_W;
     }
-    hits.sort_by(cmp);
-    hits
+    p.prior = info.prior.to_native();
+    // Coverage of the operation name; aspect words (`Value` in GetSecretValue) weigh half when
+    // missing.
+    let name = &ix.op_name_terms[span(&ix.op_name_offsets, op)];
+    let (mut matched, mut missing, mut missing_aspects) = (0, 0, 0);
+    for t in name.iter().map(|t| t.to_native()) {
+        if f.cover.binary_search(&t).is_ok() {
+            matched += 1;
+        } else if ix
+            .term_flags
+            .get(t as usize)
+            .is_some_and(|fl| fl & TERM_ASPECT != 0)
+        {
+            missing_aspects += 1;
+        } else {
+            missing += 1;
+        }
+    }
+    if missing == 0 && matched > 0 {
+        p.cover += FULL_COVER_W;
+    }
+    p.cover -= UNMATCHED_W * missing as f32 + ASPECT_UNMATCHED_W * missing_aspects as f32;
+    // The thing the operation acts on is what the query is about, not its context ("users in
+    // a user pool" → ListUsers, not ListUserPools).
+    let head = info.head.to_native();
+    if head != NO_TERM {
+        if f.main.binary_search(&head).is_ok() {
+            p.cover += HEAD_W;
+        } else if f.context.binary_search(&head).is_ok() {
+            p.cover -= HEAD_W;
+        }
+    }
+    // Words spelled as typed, against words met only through their stem (number agreement:
+    // "tables" → ListTables rather than DescribeTable).
+    let surface = &ix.op_surface_terms[span(&ix.op_surface_offsets, op)];
+    let same = surface
+        .iter()
+        .filter(|t| q.surface.binary_search(&t.to_native()).is_ok())
+        .count();
+    let by_stem = name
+        .iter()
+        .filter(|t| q.own_stems.binary_search(&t.to_native()).is_ok())
+        .count();
+    p.surface = SURFACE_W * (same as f32 - by_stem.saturating_sub(same) as f32);
+    p.verb = verb_score(f, info.verb.to_native());
+    (
+        Hit {
+            op,
+            score: p.total(),
+        },
+        p,
+    )
 }
 
 /// The ranking of [`search`] with each result's score components and the parsed query, for
@@ -1219,7 +1324,7 @@ pub fn explain(query: &str, service: Option<u32>, limit: usize) -> String {
         q.exact,
         q.question
     ));
-    let n_ops = ix.op_prior.len() as u32;
+    let n_ops = ix.ops.len() as u32;
     let r = match service.and_then(|s| catalog.services.get(s as usize)) {
         Some(s) => s.first_op.to_native()..s.first_op.to_native() + s.op_count.to_native(),
         None => 0..n_ops,

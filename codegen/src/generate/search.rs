@@ -6,7 +6,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::format::{Catalog, OP_DEPRECATED};
-use crate::search_format::{NO_TERM, SearchIndex, TERM_ASPECT, TYPO_MAX_LEN, letter_mask, pack};
+use crate::search_format::{
+    BM25_B, BM25_K1, NO_TERM, OpInfo, SUMMARY_TF_SCALE, SearchIndex, TERM_ASPECT, TERM_SURFACE,
+    TYPO_MAX_LEN, letter_mask, pack,
+};
 use crate::search_terms::{
     VERBS, glued, is_aspect_word, is_name_filler, is_stop_word, is_verb_prefix, stem, words,
 };
@@ -157,6 +160,9 @@ pub fn build_index(catalog: &Catalog) -> SearchIndex {
         vocab.entry(w).or_default().service_word.insert(id);
     }
 
+    let total: u64 = op_summary_len.iter().map(|&l| l as u64).sum();
+    let avg_summary_len = (total as f32 / op_summary_len.len().max(1) as f32).max(1.0);
+
     // Flatten.
     let mut index = SearchIndex::default();
     let term_id: HashMap<&str, u32> = vocab
@@ -179,20 +185,31 @@ pub fn build_index(catalog: &Catalog) -> SearchIndex {
         .filter(|w| is_aspect_word(w))
         .map(|w| stem(w))
         .collect();
+    let surfaces: BTreeSet<&str> = op_surfaces.iter().flatten().map(String::as_str).collect();
     for (term, p) in &vocab {
         index.terms.push(term.clone());
-        index.term_flags.push(if aspects.contains(term) {
-            TERM_ASPECT
-        } else {
-            0
-        });
+        let mut flags = 0;
+        if aspects.contains(term) {
+            flags |= TERM_ASPECT;
+        }
+        if surfaces.contains(term.as_str()) {
+            flags |= TERM_SURFACE;
+        }
+        index.term_flags.push(flags);
         index.name_postings.extend(p.name.iter().copied());
         index.name_offsets.push(index.name_postings.len() as u32);
-        index.summary_postings.extend(
-            p.summary
-                .iter()
-                .map(|(&op, &tf)| pack(op, tf.min(255) as u8)),
-        );
+        index
+            .summary_postings
+            .extend(p.summary.iter().map(|(&op, &tf)| {
+                let len = op_summary_len.get(op as usize).copied().unwrap_or(1) as f32;
+                let tf = tf as f32;
+                let norm = tf * (BM25_K1 + 1.0)
+                    / (tf + BM25_K1 * (1.0 - BM25_B + BM25_B * len / avg_summary_len));
+                pack(
+                    op,
+                    (norm * SUMMARY_TF_SCALE).round().clamp(1.0, 255.0) as u8,
+                )
+            }));
         index
             .summary_offsets
             .push(index.summary_postings.len() as u32);
@@ -214,18 +231,19 @@ pub fn build_index(catalog: &Catalog) -> SearchIndex {
 
     index.op_name_offsets.push(0);
     index.op_surface_offsets.push(0);
-    for (stems, surface) in op_names.iter().zip(&op_surfaces) {
+    let priors = priors(catalog);
+    for (i, (stems, surface)) in op_names.iter().zip(&op_surfaces).enumerate() {
         let id = |w: &String| term_id.get(w.as_str()).copied();
         let verb_at = stems.iter().position(|s| !is_verb_prefix(s));
-        index
-            .op_verb
-            .push(verb_at.and_then(|i| id(&stems[i])).unwrap_or(NO_TERM));
-        index.op_head.push(
-            verb_at
+        index.ops.push(OpInfo {
+            service: catalog.operations[i].service,
+            verb: verb_at.and_then(|i| id(&stems[i])).unwrap_or(NO_TERM),
+            head: verb_at
                 .and_then(|v| head_noun(&stems[v + 1..], &surface[v + 1..]))
                 .and_then(id)
                 .unwrap_or(NO_TERM),
-        );
+            prior: priors.get(i).copied().unwrap_or(0.0),
+        });
         let mut cover: Vec<u32> = Vec::new();
         for t in stems.iter().filter(|s| !is_name_filler(s)).filter_map(id) {
             if !cover.contains(&t) {
@@ -245,14 +263,6 @@ pub fn build_index(catalog: &Catalog) -> SearchIndex {
             .op_surface_offsets
             .push(index.op_surface_terms.len() as u32);
     }
-    let total: u64 = op_summary_len.iter().map(|&l| l as u64).sum();
-    index.avg_summary_len = if op_summary_len.is_empty() {
-        1.0
-    } else {
-        (total as f32 / op_summary_len.len() as f32).max(1.0)
-    };
-    index.op_summary_len = op_summary_len;
-    index.op_prior = priors(catalog);
 
     // Typo dictionary: ASCII words of 3..=TYPO_MAX_LEN letters, by length.
     let mut by_len: Vec<Vec<(String, u32)>> = vec![Vec::new(); TYPO_MAX_LEN + 1];
@@ -1051,16 +1061,19 @@ mod tests {
         assert_eq!(strength, 255);
         assert_eq!(ix.op_name_offsets.len(), c.operations.len() + 1);
         assert_eq!(ix.op_surface_offsets.len(), c.operations.len() + 1);
-        assert_eq!(ix.terms[ix.op_verb[0] as usize], "list");
-        assert_eq!(ix.terms[ix.op_head[0] as usize], "bucket");
+        assert_eq!(ix.terms[ix.ops[0].verb as usize], "list");
+        assert_eq!(ix.terms[ix.ops[0].head as usize], "bucket");
         assert_eq!(ix.term_flags.len(), ix.terms.len());
+        assert!(ix.term_flags[term(&ix, "buckets")] & TERM_SURFACE != 0);
+        assert!(ix.term_flags[term(&ix, "bucket")] & TERM_SURFACE == 0);
         let surface: Vec<&str> = ix.op_surface_terms[..ix.op_surface_offsets[1] as usize]
             .iter()
             .map(|&t| ix.terms[t as usize].as_str())
             .collect();
         assert_eq!(surface, ["list", "buckets"]);
-        assert_eq!(ix.op_prior.len(), c.operations.len());
-        assert!(ix.op_prior[0] > ix.op_prior[1] - 10.0);
+        assert_eq!(ix.ops.len(), c.operations.len());
+        assert_eq!(ix.ops[2].service, 1);
+        assert!(ix.ops[0].prior > 0.0, "s3:ListBuckets is popular");
         assert_eq!(
             *ix.typo_len_offsets.last().unwrap() as usize,
             ix.typo_words.len()
