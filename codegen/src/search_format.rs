@@ -88,6 +88,8 @@ pub struct OpInfo {
     pub head: u32,
     /// Additive prior: service and operation popularity, minus a little when deprecated.
     pub prior: f32,
+    /// The head noun is written in the plural (`ListClusters`).
+    pub head_plural: bool,
 }
 
 /// Scale of the summary term-frequency factors stored in the postings.

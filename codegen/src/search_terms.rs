@@ -341,6 +341,15 @@ pub fn is_preposition(word: &str) -> bool {
             | "behind"
             | "via"
             | "per"
+            | "over"
+            // Subordinate clauses describe conditions, not the object: "an alert *when* cpu is
+            // high".
+            | "when"
+            | "whenever"
+            | "if"
+            | "once"
+            | "until"
+            | "while"
     )
 }
 
@@ -379,6 +388,12 @@ pub fn is_participle_modifier(word: &str) -> bool {
             | "deployed"
             | "hosted"
     )
+}
+
+/// A word written in the plural: it ends in `s` and its stem is shorter (`clusters`, `policies`;
+/// not `status`, `access`, `ecs`).
+pub fn is_plural(word: &str, stem: &str) -> bool {
+    word.ends_with('s') && stem.len() < word.len() && !word.ends_with("ss") && word.len() > 3
 }
 
 /// Words of operation names that do not count when judging how much of a name a query covers
@@ -440,6 +455,7 @@ pub fn is_aspect_word(word: &str) -> bool {
             | "description"
             | "statistics"
             | "history"
+            | "health"
             | "url"
     )
 }
@@ -1056,6 +1072,9 @@ pub const SYNONYMS: &[Synonym] = &[
     ("alarm", "", &[("cloudwatch", 0.7)]),
     ("alarms", "", &[("cloudwatch", 0.7)]),
     ("alert", "alarm", &[("cloudwatch", 0.6)]),
+    ("cpu", "metric", &[("cloudwatch", 0.5)]),
+    ("utilization", "metric", &[("cloudwatch", 0.5)]),
+    ("latency", "metric", &[("cloudwatch", 0.4)]),
     ("alerts", "alarm", &[("cloudwatch", 0.6)]),
     ("dashboard", "", &[("cloudwatch", 0.5)]),
     ("dashboards", "", &[("cloudwatch", 0.5)]),
@@ -1290,6 +1309,7 @@ pub const VERBS: &[Verb] = &[
             ("list", 0.8),
             ("get", 0.8),
             ("search", 0.9),
+            ("filter", 0.7),
         ],
     ),
     ("fetch", &[("get", 0.95), ("describe", 0.8), ("list", 0.7)]),
@@ -1308,12 +1328,14 @@ pub const VERBS: &[Verb] = &[
         "search",
         &[
             ("search", 1.0),
+            ("filter", 0.8),
             ("list", 0.6),
             ("query", 0.6),
             ("find", 0.6),
         ],
     ),
     ("download", &[("get", 1.0)]),
+    ("grep", &[("filter", 0.9), ("search", 0.8)]),
     (
         "create",
         &[
@@ -1404,7 +1426,7 @@ pub const VERBS: &[Verb] = &[
             ("run", 0.8),
             ("execute", 0.7),
             ("invoke", 0.5),
-            ("create", 0.3),
+            ("create", 0.5),
         ],
     ),
     ("run", &[("start", 0.9), ("execute", 0.9), ("invoke", 0.7)]),

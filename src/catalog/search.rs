@@ -72,6 +72,12 @@ const EXACT_VERB_W: f32 = 1.0;
 const ASPECT_UNMATCHED_W: f32 = 0.5;
 /// The operation's head noun is the query's object.
 const HEAD_W: f32 = 1.0;
+/// The operation's head noun agrees in number with the query's.
+const NUMBER_W: f32 = 0.5;
+/// A service of the family of a service named (`bedrock` → bedrock-runtime), relative to it.
+const FAMILY_W: f32 = 0.5;
+/// A service named first, relative to one named further on.
+const LEADING_W: f32 = 1.5;
 const TYPO1_W: f32 = 0.8;
 const TYPO2_W: f32 = 0.65;
 /// Alternatives at least this strong count for name coverage.
@@ -110,6 +116,8 @@ struct Query {
     concepts: Vec<Concept>,
     /// Services named in the query, with a strength in 0..=1.
     explicit: Vec<(u32, f32)>,
+    /// Services named first ("sns publish", "aws sqs ..."): the query is scoped to them.
+    leading: Vec<u32>,
     /// Services hinted at by the words used.
     implied: Vec<(u32, f32)>,
     /// Glued lower-case spellings of whole operation names (`describekeypairs`).
@@ -144,6 +152,11 @@ struct Concept {
     context: bool,
     /// Operation verbs this word stands for, if it turns out to be the query's action.
     verb_alts: Vec<(u32, f32)>,
+    /// Written in the plural ("clusters").
+    plural: bool,
+    /// Synonyms, kept if the word turns out to be the head noun or in the context (in "container
+    /// clusters" the modifier "container" does not also mean "task").
+    syn_alts: Vec<(u32, f32)>,
 }
 
 impl Concept {
@@ -180,6 +193,8 @@ struct Tables {
     verbs: HashMap<String, Vec<(u32, f32)>>,
     /// Terms of the read verbs list, describe, get.
     read_verbs: Vec<u32>,
+    /// Per service: the services of its family (`bedrock` → bedrock-runtime, bedrock-agent...).
+    families: Vec<Vec<u32>>,
 }
 
 struct PreparedPhrase {
@@ -245,11 +260,25 @@ fn build_tables(ix: &ArchivedSearchIndex) -> Tables {
         .iter()
         .filter_map(|v| term_id(ix, &stem(v)))
         .collect();
+    let services = &super::get().services;
+    let families = services
+        .iter()
+        .map(|s| {
+            let prefix = format!("{}-", s.name.as_str());
+            services
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.name.as_str().starts_with(&prefix))
+                .map(|(i, _)| i as u32)
+                .collect()
+        })
+        .collect();
     Tables {
         phrases,
         synonyms,
         verbs,
         read_verbs,
+        families,
     }
 }
 
@@ -414,6 +443,14 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
                 for t in &mut toks[i..i + len] {
                     t.service_part = true;
                 }
+                // Named before any other content word: the query is scoped to the service.
+                if toks[..i].iter().all(|t| t.stop) {
+                    for key in [raw.as_str(), stems.as_str()] {
+                        if let Some(t) = term_id(ix, key) {
+                            q.leading.extend(service_keys(ix, t).map(|(s, _)| s));
+                        }
+                    }
+                }
             }
         }
     }
@@ -446,6 +483,8 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
                     }
                     let pos = idx[k];
                     let context = toks[pos].context;
+                    let last = &toks[idx[k + m - 1]];
+                    let plural = st::is_plural(&last.raw, &last.stem);
                     for j in 0..m {
                         toks[idx[k + j]].consumed = true;
                     }
@@ -453,6 +492,7 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
                         let mut c = Concept {
                             weight: if context { CONTEXT_W } else { 1.0 },
                             context,
+                            plural,
                             ..Default::default()
                         };
                         for &(a, t, verb) in alts {
@@ -491,6 +531,7 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
             weight: if tok.context { CONTEXT_W } else { 1.0 },
             service_part: tok.service_part,
             context: tok.context,
+            plural: st::is_plural(&tok.raw, &tok.stem),
             ..Default::default()
         };
         let own = term_id(ix, &tok.stem);
@@ -503,7 +544,7 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
         if tok.modifier || (!leads && st::is_state_word(&tok.raw)) {
             c.weight = MODIFIER_W;
             c.no_cover = true;
-            if !c.alts.is_empty() {
+            if !(c.alts.is_empty() && c.syn_alts.is_empty() && c.verb_alts.is_empty()) {
                 concepts.push((pos, c));
             }
             continue;
@@ -519,7 +560,7 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
                 c.weight = 1.0;
                 add_verb_alts(&mut c, alts, 1.0);
             }
-            if !c.alts.is_empty() {
+            if !(c.alts.is_empty() && c.syn_alts.is_empty() && c.verb_alts.is_empty()) {
                 concepts.push((pos, c));
             }
             continue;
@@ -530,9 +571,7 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
             .get(tok.raw.as_str())
             .or_else(|| tables.synonyms.get(tok.stem.as_str()));
         if let Some((alts, services)) = syn {
-            for &t in alts {
-                c.add(t, SYNONYM_W);
-            }
+            c.syn_alts.extend(alts.iter().map(|&t| (t, SYNONYM_W)));
             for &(svc, strength) in services {
                 if strength >= NAMES_SERVICE {
                     // "kubernetes", "nosql", "postgres": as good as the service's name.
@@ -578,6 +617,8 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
                     c.weight = SERVICE_PART_W * if tok.context { CONTEXT_W } else { 1.0 };
                 }
                 c.add(t, w);
+                // The correction stands for the word typed.
+                c.own |= c.alts.len() == 1;
                 // A misspelt verb is still a verb ("lsit", "descibe").
                 if let Some(alts) = ix
                     .terms
@@ -589,7 +630,7 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
                 }
             }
         }
-        if !c.alts.is_empty() {
+        if !(c.alts.is_empty() && c.syn_alts.is_empty() && c.verb_alts.is_empty()) {
             concepts.push((pos, c));
         }
     }
@@ -614,7 +655,7 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
             }
         }
     }
-    concepts.retain(|c| !c.alts.is_empty());
+    concepts.retain(|c| !(c.alts.is_empty() && c.syn_alts.is_empty() && c.verb_alts.is_empty()));
     // The same word twice ("tables in my nosql database" → table, table) counts once.
     let mut k = 0;
     while k < concepts.len() {
@@ -636,11 +677,20 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
         .iter()
         .position(|c| c.verb && (!c.service_part || !c.verb_alts.is_empty()));
     // The verbs a query verb stands for are the action's only ("create a new version": "new"
-    // is not another create).
+    // is not another create); synonyms are the head noun's and the context's.
+    let head = head_index(&concepts, q.action);
     for (i, c) in concepts.iter_mut().enumerate() {
         let alts = std::mem::take(&mut c.verb_alts);
         if Some(i) == q.action {
             for (t, w) in alts {
+                if !owns.contains(&t) {
+                    c.add(t, w);
+                }
+            }
+        }
+        let syns = std::mem::take(&mut c.syn_alts);
+        if Some(i) == head || c.context || c.service_part || Some(i) == q.action {
+            for (t, w) in syns {
                 if !owns.contains(&t) {
                     c.add(t, w);
                 }
@@ -707,6 +757,13 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
     q.own_stems.sort_unstable();
     q.own_stems.dedup();
     q
+}
+
+/// The query's head noun: the last word of its object, not a verb, a service name or context.
+fn head_index(concepts: &[Concept], action: Option<usize>) -> Option<usize> {
+    concepts.iter().enumerate().rev().find_map(|(i, c)| {
+        (!c.no_cover && !c.context && !c.service_part && !c.verb && Some(i) != action).then_some(i)
+    })
 }
 
 fn add_verb_alts(c: &mut Concept, alts: &[(u32, f32)], scale: f32) {
@@ -883,6 +940,10 @@ struct QueryFeatures<'q> {
     cover: Vec<u32>,
     main: Vec<u32>,
     context: Vec<u32>,
+    /// Terms of the query's head noun (the last word of its object: "container *clusters*")
+    /// and whether it is plural.
+    head: Vec<u32>,
+    head_plural: bool,
     action: Option<&'q Concept>,
     action_apart: bool,
     /// The verb as typed ("get"), not one it stands for ("describe").
@@ -1110,6 +1171,18 @@ fn features<'q>(
             *v = v.max(strength);
         }
     }
+    for &s in &q.leading {
+        if let Some(v) = explicit.get_mut(s as usize) {
+            *v *= LEADING_W;
+        }
+    }
+    for &(s, strength) in &q.explicit {
+        for &t in TABLES.families.get(s as usize).map_or(&[][..], |f| &f[..]) {
+            if let Some(v) = explicit.get_mut(t as usize) {
+                *v = v.max(strength * FAMILY_W);
+            }
+        }
+    }
     for &(s, strength) in &q.implied {
         if let Some(v) = implied.get_mut(s as usize) {
             *v = (*v + strength).min(1.0);
@@ -1142,6 +1215,9 @@ fn features<'q>(
         COVER_MIN_W,
     );
     let context = sorted_terms(q.concepts.iter().filter(|c| c.context && !c.no_cover), 0.0);
+    let head_concept = head_index(&q.concepts, q.action).and_then(|i| q.concepts.get(i));
+    let head = sorted_terms(head_concept.into_iter(), COVER_MIN_W);
+    let head_plural = head_concept.is_some_and(|c| c.plural);
     let action: Option<&Concept> = q.action.and_then(|i| q.concepts.get(i));
     let action_apart = action.is_some() && q.concepts.len() > 1;
     let typed_verb = action
@@ -1149,12 +1225,14 @@ fn features<'q>(
         .and_then(|a| a.alts.first())
         .map(|a| a.0);
     let read_verbs = TABLES.read_verbs.clone();
-    let max_bonus = FULL_COVER_W + HEAD_W + SURFACE_W * q.surface.len() as f32;
+    let max_bonus = FULL_COVER_W + HEAD_W + NUMBER_W + SURFACE_W * q.surface.len() as f32;
     QueryFeatures {
         service_bonus,
         cover,
         main,
         context,
+        head,
+        head_plural,
         action,
         action_apart,
         typed_verb,
@@ -1254,8 +1332,17 @@ fn full_score(
     // a user pool" → ListUsers, not ListUserPools).
     let head = info.head.to_native();
     if head != NO_TERM {
-        if f.main.binary_search(&head).is_ok() {
+        if f.head.binary_search(&head).is_ok() {
+            // The query's head noun, in the same number ("a file" → GetObject, "files" →
+            // ListObjects).
             p.cover += HEAD_W;
+            p.surface += if info.head_plural == f.head_plural {
+                NUMBER_W
+            } else {
+                -NUMBER_W
+            };
+        } else if f.main.binary_search(&head).is_ok() {
+            p.cover += HEAD_W / 2.0;
         } else if f.context.binary_search(&head).is_ok() {
             p.cover -= HEAD_W;
         }
@@ -1271,7 +1358,7 @@ fn full_score(
         .iter()
         .filter(|t| q.own_stems.binary_search(&t.to_native()).is_ok())
         .count();
-    p.surface = SURFACE_W * (same as f32 - by_stem.saturating_sub(same) as f32);
+    p.surface += SURFACE_W * (same as f32 - by_stem.saturating_sub(same) as f32);
     p.verb = verb_score(f, info.verb.to_native());
     (
         Hit {

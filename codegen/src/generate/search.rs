@@ -11,7 +11,8 @@ use crate::search_format::{
     TYPO_MAX_LEN, letter_mask, pack,
 };
 use crate::search_terms::{
-    VERBS, glued, is_aspect_word, is_name_filler, is_stop_word, is_verb_prefix, stem, words,
+    VERBS, glued, is_aspect_word, is_name_filler, is_plural, is_stop_word, is_verb_prefix, stem,
+    words,
 };
 
 /// Strength (out of 255) of a one-word service name that other services also use as an
@@ -235,14 +236,14 @@ pub fn build_index(catalog: &Catalog) -> SearchIndex {
     for (i, (stems, surface)) in op_names.iter().zip(&op_surfaces).enumerate() {
         let id = |w: &String| term_id.get(w.as_str()).copied();
         let verb_at = stems.iter().position(|s| !is_verb_prefix(s));
+        let head_at =
+            verb_at.and_then(|v| head_noun(&stems[v + 1..], &surface[v + 1..]).map(|h| v + 1 + h));
         index.ops.push(OpInfo {
             service: catalog.operations[i].service,
             verb: verb_at.and_then(|i| id(&stems[i])).unwrap_or(NO_TERM),
-            head: verb_at
-                .and_then(|v| head_noun(&stems[v + 1..], &surface[v + 1..]))
-                .and_then(id)
-                .unwrap_or(NO_TERM),
+            head: head_at.and_then(|h| id(&stems[h])).unwrap_or(NO_TERM),
             prior: priors.get(i).copied().unwrap_or(0.0),
+            head_plural: head_at.is_some_and(|h| is_plural(&surface[h], &stems[h])),
         });
         let mut cover: Vec<u32> = Vec::new();
         for t in stems.iter().filter(|s| !is_name_filler(s)).filter_map(id) {
@@ -289,20 +290,18 @@ pub fn build_index(catalog: &Catalog) -> SearchIndex {
     index
 }
 
-/// The head noun of the words after an operation's verb: the last word before the first
-/// preposition that is not an aspect word (`Secret` `Value` → secret; `Table` `From` `Backup` →
-/// table), else the last word.
-fn head_noun<'a>(stems: &'a [String], surface: &[String]) -> Option<&'a String> {
+/// The position of the head noun among the words after an operation's verb: the last word
+/// before the first preposition that is not an aspect word (`Secret` `Value` → secret; `Table`
+/// `From` `Backup` → table), else the last word.
+fn head_noun(stems: &[String], surface: &[String]) -> Option<usize> {
     let end = stems
         .iter()
         .position(|s| is_name_filler(s) && !matches!(s.as_str(), "and" | "or"))
         .unwrap_or(stems.len());
-    let words = &stems[..end];
-    (0..words.len())
+    (0..end)
         .rev()
-        .find(|&i| !surface.get(i).is_some_and(|w| is_aspect_word(w)) && !is_name_filler(&words[i]))
-        .map(|i| &words[i])
-        .or_else(|| words.last())
+        .find(|&i| !surface.get(i).is_some_and(|w| is_aspect_word(w)) && !is_name_filler(&stems[i]))
+        .or_else(|| end.checked_sub(1))
 }
 
 /// A title without its leading "Amazon"/"AWS" ("Amazon Simple Queue Service" → "Simple Queue
@@ -1063,6 +1062,8 @@ mod tests {
         assert_eq!(ix.op_surface_offsets.len(), c.operations.len() + 1);
         assert_eq!(ix.terms[ix.ops[0].verb as usize], "list");
         assert_eq!(ix.terms[ix.ops[0].head as usize], "bucket");
+        assert!(ix.ops[0].head_plural);
+        assert!(!ix.ops[1].head_plural);
         assert_eq!(ix.term_flags.len(), ix.terms.len());
         assert!(ix.term_flags[term(&ix, "buckets")] & TERM_SURFACE != 0);
         assert!(ix.term_flags[term(&ix, "bucket")] & TERM_SURFACE == 0);
@@ -1087,7 +1088,7 @@ mod tests {
             let surface = words(name);
             let stems: Vec<String> = surface.iter().map(|w| stem(w)).collect();
             head_noun(&stems[1..], &surface[1..])
-                .cloned()
+                .map(|h| stems[1 + h].clone())
                 .unwrap_or_default()
         };
         assert_eq!(head("GetSecretValue"), "secret");
