@@ -192,7 +192,10 @@ fn parse_jsonrpc_line(line: &str) -> Value {
     let v: Value = serde_json::from_str(line)
         .unwrap_or_else(|e| panic!("stdout line is not JSON ({e}): {line}"));
     assert!(v.is_object(), "stdout line is not a JSON object: {line}");
-    assert_eq!(v["jsonrpc"], "2.0", "stdout line is not JSON-RPC 2.0: {line}");
+    assert_eq!(
+        v["jsonrpc"], "2.0",
+        "stdout line is not JSON-RPC 2.0: {line}"
+    );
     assert!(
         v.get("result").is_some() || v.get("error").is_some() || v.get("method").is_some(),
         "stdout line is not a JSON-RPC message: {line}"
@@ -217,10 +220,16 @@ fn assert_tool_error(result: &Value, ty: &str) {
     assert_eq!(result["isError"], true, "expected isError: {result}");
     assert_eq!(error_type(result), ty, "{result}");
     let err = &result["structuredContent"]["error"];
-    assert!(err["message"].as_str().is_some_and(|m| !m.is_empty()), "{result}");
+    assert!(
+        err["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{result}"
+    );
     assert!(err["hint"].is_string(), "{result}");
     let text = result["content"][0]["text"].as_str().expect("text content");
-    assert!(text.starts_with(ty), "text should lead with the error type: {text}");
+    assert!(
+        text.starts_with(ty),
+        "text should lead with the error type: {text}"
+    );
     assert!(!text.contains("Internal tool error"));
 }
 
@@ -257,7 +266,11 @@ fn initialize_answers_each_supported_version() {
         }
         let closed = s.close();
         assert!(closed.status.success());
-        assert!(closed.rest.is_empty(), "unexpected output: {:?}", closed.rest);
+        assert!(
+            closed.rest.is_empty(),
+            "unexpected output: {:?}",
+            closed.rest
+        );
     }
 }
 
@@ -274,7 +287,9 @@ fn initialize_with_an_unknown_version_gets_our_latest() {
 fn initialized_notification_gets_no_reply_and_ping_works() {
     let mut s = Server::start();
     s.initialize("2025-06-18"); // also sends notifications/initialized
-    s.send(&json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 1}}));
+    s.send(
+        &json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 1}}),
+    );
     s.send(&json!({"jsonrpc": "2.0", "method": "notifications/whatever"}));
     s.expect_silence(Duration::from_millis(300));
     let pong = s.request("ping", json!({}));
@@ -299,7 +314,12 @@ fn messages_before_initialize_do_not_end_the_session() {
     s.send(&json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
     let early = s.request("tools/list", json!({}));
     assert_eq!(early["error"]["code"], -32600, "{early}");
-    assert!(early["error"]["message"].as_str().unwrap().contains("initialize"));
+    assert!(
+        early["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("initialize")
+    );
     let init = s.initialize("2025-11-25");
     assert_eq!(init["result"]["protocolVersion"], "2025-11-25");
     let tools = s.request("tools/list", json!({}));
@@ -310,14 +330,26 @@ fn messages_before_initialize_do_not_end_the_session() {
 fn closing_stdin_exits_zero_promptly() {
     let closed = ready().close();
     assert_eq!(closed.status.code(), Some(0));
-    assert!(closed.took < Duration::from_secs(3), "took {:?}", closed.took);
+    assert!(
+        closed.took < Duration::from_secs(3),
+        "took {:?}",
+        closed.took
+    );
     assert!(closed.rest.is_empty());
-    assert!(closed.stderr.is_empty(), "quiet by default: {}", closed.stderr);
+    assert!(
+        closed.stderr.is_empty(),
+        "quiet by default: {}",
+        closed.stderr
+    );
 
     // Before initialize, too.
     let closed = Server::start().close();
     assert_eq!(closed.status.code(), Some(0));
-    assert!(closed.took < Duration::from_secs(3), "took {:?}", closed.took);
+    assert!(
+        closed.took < Duration::from_secs(3),
+        "took {:?}",
+        closed.took
+    );
 }
 
 #[test]
@@ -356,7 +388,11 @@ fn requests_in_flight_at_eof_are_still_answered() {
 #[test]
 fn malformed_json_gets_parse_error_and_the_server_keeps_serving() {
     let mut s = ready();
-    for bad in ["not json", "{\"jsonrpc\": \"2.0\", \"id\": 1,", "{'single': 'quotes'}"] {
+    for bad in [
+        "not json",
+        "{\"jsonrpc\": \"2.0\", \"id\": 1,",
+        "{'single': 'quotes'}",
+    ] {
         s.send_line(bad);
         let reply = s.recv();
         assert_eq!(reply["error"]["code"], -32700, "{bad}: {reply}");
@@ -385,7 +421,10 @@ fn valid_json_that_is_not_a_request_gets_invalid_request() {
         (r#"{"jsonrpc":"1.0","id":7,"method":"ping"}"#, json!(7)),
         (r#"{"id":8,"method":"ping"}"#, json!(8)),
         (r#"{"jsonrpc":"2.0","id":9,"method":42}"#, json!(9)),
-        (r#"{"jsonrpc":"2.0","id":{"a":1},"method":"ping"}"#, Value::Null),
+        (
+            r#"{"jsonrpc":"2.0","id":{"a":1},"method":"ping"}"#,
+            Value::Null,
+        ),
         (r#"{"jsonrpc":"2.0","id":10}"#, json!(10)),
     ] {
         s.send_line(bad);
@@ -437,7 +476,10 @@ fn bad_tools_call_params_get_invalid_params() {
 #[test]
 fn unknown_tool_gets_invalid_params_listing_the_tools() {
     let mut s = ready();
-    let reply = s.request("tools/call", json!({"name": "aws_delete_everything", "arguments": {}}));
+    let reply = s.request(
+        "tools/call",
+        json!({"name": "aws_delete_everything", "arguments": {}}),
+    );
     assert_eq!(reply["error"]["code"], -32602, "{reply}");
     let message = reply["error"]["message"].as_str().unwrap();
     for tool in [
@@ -620,14 +662,19 @@ fn execute_tool_validate_and_invoke() {
 fn tool_results_are_utf8_not_ascii_escaped() {
     let mut s = ready();
     // The unknown operation name is echoed in the error; stdout carries it as raw UTF-8.
-    s.send(&json!({"jsonrpc": "2.0", "id": "utf8", "method": "tools/call", "params": {
+    s.send(
+        &json!({"jsonrpc": "2.0", "id": "utf8", "method": "tools/call", "params": {
         "name": "aws_get_operation_schema",
-        "arguments": {"service": "s3", "operation": "Zoë"}}}));
+        "arguments": {"service": "s3", "operation": "Zoë"}}}),
+    );
     let line = s.recv_line();
     let reply = parse_jsonrpc_line(&line);
     assert_eq!(reply["id"], "utf8");
     assert!(line.contains("Zoë"), "{line}");
-    assert!(!line.contains("\\u00eb") && !line.contains("\\u00EB"), "{line}");
+    assert!(
+        !line.contains("\\u00eb") && !line.contains("\\u00EB"),
+        "{line}"
+    );
     let text = reply["result"]["content"][0]["text"].as_str().unwrap();
     assert!(text.contains("Zoë"), "{text}");
 }
