@@ -65,6 +65,8 @@ pub struct SearchIndex {
     pub term_flags: Vec<u8>,
     /// Per operation: what the ranking reads for every candidate, packed together.
     pub ops: Vec<OpInfo>,
+    /// Per service: popularity prior (widely used services > 0, superseded ones < 0).
+    pub service_prior: Vec<f32>,
     /// Typo dictionary: surface words (lower-case ASCII) of operation and service names, sorted
     /// by length; words of length `l` are `typo_len_offsets[l] .. typo_len_offsets[l + 1]`
     /// (lengths above the last bucket are not in the dictionary).
@@ -86,7 +88,8 @@ pub struct OpInfo {
     /// The stem of the thing it acts on, its head noun (`ListUserPools` → `pool`,
     /// `GetSecretValue` → `secret`, `RestoreTableFromBackup` → `tabl`), or [`NO_TERM`].
     pub head: u32,
-    /// Additive prior: service and operation popularity, minus a little when deprecated.
+    /// Additive prior: operation popularity, minus a little when deprecated (the service's
+    /// popularity is [`SearchIndex::service_prior`]).
     pub prior: f32,
     /// The head noun is written in the plural (`ListClusters`).
     pub head_plural: bool,

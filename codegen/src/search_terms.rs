@@ -457,6 +457,12 @@ pub fn is_aspect_word(word: &str) -> bool {
             | "history"
             | "health"
             | "url"
+            | "name"
+            | "names"
+            | "id"
+            | "ids"
+            | "arn"
+            | "arns"
     )
 }
 
@@ -1401,6 +1407,7 @@ pub const VERBS: &[Verb] = &[
         "kill",
         &[("terminate", 0.9), ("stop", 0.9), ("delete", 0.6)],
     ),
+    ("nuke", &[("terminate", 0.9), ("delete", 0.9)]),
     ("terminate", &[("delete", 0.7), ("stop", 0.5)]),
     (
         "update",

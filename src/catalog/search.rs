@@ -66,6 +66,8 @@ const SYNONYM_W: f32 = 0.85;
 const NAMES_SERVICE: f32 = 0.9;
 /// Value of the action verb matching the operation's verb (verbs are not weighed by rarity).
 const ACTION_VERB_W: f32 = 2.0;
+/// The action word found in the operation name but not as its verb, relative.
+const ACTION_IN_NAME_W: f32 = 0.8;
 /// Extra when the operation's verb is the verb typed ("get" → GetSecretValue over ListSecrets).
 const EXACT_VERB_W: f32 = 1.0;
 /// Per missing aspect word of an operation name (`Value`, `Attributes`).
@@ -78,6 +80,10 @@ const NUMBER_W: f32 = 0.5;
 const FAMILY_W: f32 = 0.5;
 /// A service named first, relative to one named further on.
 const LEADING_W: f32 = 1.5;
+/// A successor of a service named (`waf` → wafv2), relative to it.
+const SUCCESSOR_W: f32 = 0.9;
+/// Hints and popularity of services other than the one named outright, relative.
+const SCOPED_OTHER_W: f32 = 0.3;
 const TYPO1_W: f32 = 0.8;
 const TYPO2_W: f32 = 0.65;
 /// Alternatives at least this strong count for name coverage.
@@ -154,6 +160,10 @@ struct Concept {
     verb_alts: Vec<(u32, f32)>,
     /// Written in the plural ("clusters").
     plural: bool,
+    /// The services this word names: it does not also score as a word of their operations'
+    /// names ("logs" names cloudwatch-logs; GetLogEvents is not more "logs" than
+    /// CreateExportTask).
+    names: Vec<u32>,
     /// Synonyms, kept if the word turns out to be the head noun or in the context (in "container
     /// clusters" the modifier "container" does not also mean "task").
     syn_alts: Vec<(u32, f32)>,
@@ -180,6 +190,8 @@ struct Token {
     context: bool,
     /// A participle introducing the context ("attached" in "disks attached to ...").
     modifier: bool,
+    /// The services this word names.
+    names: Vec<u32>,
 }
 
 /// The synonym tables of `search_terms`, stemmed and resolved to term and service ids of the
@@ -195,6 +207,8 @@ struct Tables {
     read_verbs: Vec<u32>,
     /// Per service: the services of its family (`bedrock` → bedrock-runtime, bedrock-agent...).
     families: Vec<Vec<u32>>,
+    /// Per service: its successors (`waf` → wafv2, `ses` → sesv2), which answer to its name.
+    successors: Vec<Vec<u32>>,
 }
 
 struct PreparedPhrase {
@@ -273,12 +287,28 @@ fn build_tables(ix: &ArchivedSearchIndex) -> Tables {
                 .collect()
         })
         .collect();
+    let successors = services
+        .iter()
+        .map(|s| {
+            let name = glued(s.name.as_str());
+            services
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| {
+                    let t = glued(t.name.as_str());
+                    t == format!("{name}v2") || t == format!("{name}2")
+                })
+                .map(|(i, _)| i as u32)
+                .collect()
+        })
+        .collect();
     Tables {
         phrases,
         synonyms,
         verbs,
         read_verbs,
         families,
+        successors,
     }
 }
 
@@ -370,6 +400,7 @@ fn tokens(query: &str) -> (Vec<Token>, Vec<String>) {
                 service_part: false,
                 context: false,
                 modifier: false,
+                names: Vec::new(),
             });
         }
     }
@@ -418,7 +449,10 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
     for len in (1..=3usize).rev() {
         for i in 0..n.saturating_sub(len - 1) {
             let span = &toks[i..i + len];
-            if span.iter().any(|t| t.service_part) {
+            // Inside a longer name only a service's own canonical name still counts
+            // ("neptune db": neptunedata, and neptune).
+            let inside = span.iter().any(|t| t.service_part);
+            if inside && (len > 1 || service_by_name(&span[0].raw).is_none()) {
                 continue;
             }
             // Stop words only inside raw n-grams, and only "api" ("api gateway").
@@ -428,10 +462,12 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
             let raw: String = span.iter().map(|t| t.raw.as_str()).collect();
             let stems: String = span.iter().map(|t| t.stem.as_str()).collect();
             let mut found = false;
+            let mut named: Vec<u32> = Vec::new();
             for key in [raw.as_str(), stems.as_str()] {
                 if let Some(t) = term_id(ix, key) {
                     for (svc, strength) in service_keys(ix, t) {
                         push_service(&mut q.explicit, svc, strength);
+                        named.push(svc);
                         found = true;
                     }
                 }
@@ -442,6 +478,7 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
             if found {
                 for t in &mut toks[i..i + len] {
                     t.service_part = true;
+                    t.names.extend(named.iter().copied());
                 }
                 // Named before any other content word: the query is scoped to the service.
                 if toks[..i].iter().all(|t| t.stop) {
@@ -532,6 +569,7 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
             service_part: tok.service_part,
             context: tok.context,
             plural: st::is_plural(&tok.raw, &tok.stem),
+            names: tok.names.clone(),
             ..Default::default()
         };
         let own = term_id(ix, &tok.stem);
@@ -539,9 +577,18 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
             c.add(t, 1.0);
             c.own = true;
         }
-        // A participle introducing the context, or a state ("running instances") that does
-        // not lead the query, filters rather than names an operation.
-        if tok.modifier || (!leads && st::is_state_word(&tok.raw)) {
+        // A participle introducing the context, a state ("running instances") that does not
+        // lead the query, or a participle after "is/are" ("which addresses are allocated")
+        // filters rather than names an operation.
+        let predicate = tok.raw.ends_with("ed")
+            && pos > 0
+            && toks.get(pos - 1).is_some_and(|p| {
+                matches!(
+                    p.raw.as_str(),
+                    "is" | "are" | "was" | "were" | "be" | "been" | "being"
+                )
+            });
+        if tok.modifier || predicate || (!leads && st::is_state_word(&tok.raw)) {
             c.weight = MODIFIER_W;
             c.no_cover = true;
             if !(c.alts.is_empty() && c.syn_alts.is_empty() && c.verb_alts.is_empty()) {
@@ -1065,12 +1112,19 @@ fn collect(
             .map(|t| summary_df(ix, t))
             .filter(|&df| df > 0)
             .map(|df| idf(n_ops, df));
+        let named = |op: u32| {
+            !c.names.is_empty()
+                && ix
+                    .ops
+                    .get(op as usize)
+                    .is_some_and(|o| c.names.contains(&o.service.to_native()))
+        };
         for &(t, w) in &c.alts {
             let r = span(&ix.name_offsets, t);
             let v = w * NAME_W * own_n.unwrap_or_else(|| idf(n_ops, r.len()));
             for p in &ix.name_postings[r] {
                 let op = p.to_native();
-                if !in_range(op) {
+                if !in_range(op) || named(op) {
                     continue;
                 }
                 let i = op as usize;
@@ -1084,7 +1138,7 @@ fn collect(
                 w * SUMMARY_W * own_s.unwrap_or_else(|| idf(n_ops, r.len())) / SUMMARY_TF_SCALE;
             for p in &ix.summary_postings[r] {
                 let (op, tfn) = unpack(p.to_native());
-                if !in_range(op) {
+                if !in_range(op) || named(op) {
                     continue;
                 }
                 let i = op as usize;
@@ -1135,7 +1189,20 @@ fn collect(
     } else {
         term_id(ix, &q.exact_in_service)
     };
-    for &(s, _) in &q.explicit {
+    let related = |s: u32| {
+        let fam = TABLES.families.get(s as usize).map_or(&[][..], |f| &f[..]);
+        let succ = TABLES
+            .successors
+            .get(s as usize)
+            .map_or(&[][..], |f| &f[..]);
+        std::iter::once(s)
+            .chain(fam.iter().copied())
+            .chain(succ.iter().copied())
+    };
+    let mut services: Vec<u32> = q.explicit.iter().flat_map(|&(s, _)| related(s)).collect();
+    services.sort_unstable();
+    services.dedup();
+    for s in services {
         if let Some(svc) = catalog.services.get(s as usize) {
             let first = svc.first_op.to_native();
             let ops = first..first + svc.op_count.to_native();
@@ -1177,12 +1244,30 @@ fn features<'q>(
         }
     }
     for &(s, strength) in &q.explicit {
+        let strength = strength
+            * if q.leading.contains(&s) {
+                LEADING_W
+            } else {
+                1.0
+            };
         for &t in TABLES.families.get(s as usize).map_or(&[][..], |f| &f[..]) {
             if let Some(v) = explicit.get_mut(t as usize) {
                 *v = v.max(strength * FAMILY_W);
             }
         }
+        for &t in TABLES
+            .successors
+            .get(s as usize)
+            .map_or(&[][..], |f| &f[..])
+        {
+            if let Some(v) = explicit.get_mut(t as usize) {
+                *v = v.max(strength * SUCCESSOR_W);
+            }
+        }
     }
+    // A service named outright makes guesses from other words, and other services'
+    // popularity, matter less.
+    let scoped = explicit.iter().any(|&e| e >= NAMES_SERVICE);
     for &(s, strength) in &q.implied {
         if let Some(v) = implied.get_mut(s as usize) {
             *v = (*v + strength).min(1.0);
@@ -1203,7 +1288,16 @@ fn features<'q>(
         }
     }
     let service_bonus = (0..n_services)
-        .map(|s| EXPLICIT_W * explicit[s] + IMPLIED_W * implied[s] + SERVICE_WORD_W * word_hint[s])
+        .map(|s| {
+            let other = if scoped && explicit[s] == 0.0 {
+                SCOPED_OTHER_W
+            } else {
+                1.0
+            };
+            let prior = ix.service_prior.get(s).map_or(0.0, |p| p.to_native());
+            EXPLICIT_W * explicit[s]
+                + other * (IMPLIED_W * implied[s] + SERVICE_WORD_W * word_hint[s] + prior)
+        })
         .collect();
     let cover = sorted_terms(q.concepts.iter().filter(|c| !c.no_cover), COVER_MIN_W);
     let main = sorted_terms(
@@ -1241,9 +1335,16 @@ fn features<'q>(
     }
 }
 
-/// Verb agreement between the query's action and the operation's verb.
-fn verb_score(f: &QueryFeatures, verb: u32) -> f32 {
+/// Verb agreement between the query's action and the operation's verb. An action word found
+/// elsewhere in the name is no mismatch ("export logs" → CreateExportTask).
+fn verb_score(f: &QueryFeatures, verb: u32, name: &[rkyv::rend::u32_le]) -> f32 {
     let verb = Some(verb).filter(|&v| v != NO_TERM);
+    if let (Some(a), Some(typed)) = (f.action, f.typed_verb)
+        && Some(typed) != verb
+        && name.iter().any(|t| t.to_native() == typed)
+    {
+        return a.weight * ACTION_IN_NAME_W * ACTION_VERB_W;
+    }
     match (f.action, verb) {
         (Some(a), Some(v)) => match a.alts.iter().find(|(t, _)| *t == v) {
             Some(&(_, w)) => {
@@ -1274,7 +1375,11 @@ fn base_score(ix: &ArchivedSearchIndex, sc: &Scratch, f: &QueryFeatures, op: u32
         + f.service_bonus.get(svc).copied().unwrap_or(0.0)
         + if sc.mark[i] == 2 { EXACT_W } else { 0.0 }
         + info.prior.to_native()
-        + verb_score(f, info.verb.to_native())
+        + verb_score(
+            f,
+            info.verb.to_native(),
+            &ix.op_name_terms[span(&ix.op_name_offsets, op)],
+        )
 }
 
 fn full_score(
@@ -1359,7 +1464,7 @@ fn full_score(
         .filter(|t| q.own_stems.binary_search(&t.to_native()).is_ok())
         .count();
     p.surface += SURFACE_W * (same as f32 - by_stem.saturating_sub(same) as f32);
-    p.verb = verb_score(f, info.verb.to_native());
+    p.verb = verb_score(f, info.verb.to_native(), name);
     (
         Hit {
             op,

@@ -233,6 +233,12 @@ pub fn build_index(catalog: &Catalog) -> SearchIndex {
     index.op_name_offsets.push(0);
     index.op_surface_offsets.push(0);
     let priors = priors(catalog);
+    let service_prior: HashMap<&str, f32> = SERVICE_PRIOR.iter().copied().collect();
+    index.service_prior = catalog
+        .services
+        .iter()
+        .map(|s| service_prior.get(s.name.as_str()).copied().unwrap_or(0.0))
+        .collect();
     for (i, (stems, surface)) in op_names.iter().zip(&op_surfaces).enumerate() {
         let id = |w: &String| term_id.get(w.as_str()).copied();
         let verb_at = stems.iter().position(|s| !is_verb_prefix(s));
@@ -243,7 +249,13 @@ pub fn build_index(catalog: &Catalog) -> SearchIndex {
             verb: verb_at.and_then(|i| id(&stems[i])).unwrap_or(NO_TERM),
             head: head_at.and_then(|h| id(&stems[h])).unwrap_or(NO_TERM),
             prior: priors.get(i).copied().unwrap_or(0.0),
-            head_plural: head_at.is_some_and(|h| is_plural(&surface[h], &stems[h])),
+            // "DomainNames": as many domains as names.
+            head_plural: head_at.is_some_and(|h| {
+                is_plural(&surface[h], &stems[h])
+                    || surface
+                        .get(h + 1)
+                        .is_some_and(|w| matches!(w.as_str(), "names" | "ids" | "arns"))
+            }),
         });
         let mut cover: Vec<u32> = Vec::new();
         for t in stems.iter().filter(|s| !is_name_filler(s)).filter_map(id) {
@@ -914,10 +926,8 @@ const OPERATION_PRIOR: &[(&str, &str, f32)] = &[
     ("sagemaker-featurestore-runtime", "GetRecord", 0.4),
 ];
 
-/// Operation priors: service popularity + operation popularity, minus a little for
-/// deprecated operations.
+/// Operation priors: operation popularity, minus a little for deprecated operations.
 fn priors(catalog: &Catalog) -> Vec<f32> {
-    let service_prior: HashMap<&str, f32> = SERVICE_PRIOR.iter().copied().collect();
     let op_prior: HashMap<(&str, &str), f32> = OPERATION_PRIOR
         .iter()
         .map(|&(s, o, p)| ((s, o), p))
@@ -930,8 +940,7 @@ fn priors(catalog: &Catalog) -> Vec<f32> {
                 .services
                 .get(op.service as usize)
                 .map_or("", |s| s.name.as_str());
-            let mut p = service_prior.get(svc).copied().unwrap_or(0.0);
-            p += op_prior
+            let mut p = op_prior
                 .get(&(svc, op.name.as_str()))
                 .copied()
                 .unwrap_or(0.0);
@@ -1075,6 +1084,8 @@ mod tests {
         assert_eq!(ix.ops.len(), c.operations.len());
         assert_eq!(ix.ops[2].service, 1);
         assert!(ix.ops[0].prior > 0.0, "s3:ListBuckets is popular");
+        assert_eq!(ix.service_prior.len(), c.services.len());
+        assert!(ix.service_prior[0] > 1.0, "s3 is popular");
         assert_eq!(
             *ix.typo_len_offsets.last().unwrap() as usize,
             ix.typo_words.len()
