@@ -30,16 +30,16 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use codegen::format::{
-    ArchivedMember, ArchivedShape, ArchivedShapeKind, ArchivedTrait, T_DEPRECATED,
+    ArchivedCatalog, ArchivedMember, ArchivedShape, ArchivedShapeKind, ArchivedTrait, T_DEPRECATED,
     T_IDEMPOTENCY_TOKEN, T_SPARSE, T_STREAMING, T_UNIQUE_ITEMS,
 };
 use serde_json::{Map, Value, json};
 
-pub use skeleton::skeleton;
+pub use skeleton::{skeleton, skeleton_in};
 
 use crate::catalog;
 use crate::validate::{
-    Constraints, enum_values, int_enum_values, member_required, named_member, validate_input,
+    Constraints, enum_values, int_enum_values, member_required, named_member, validate_input_in,
 };
 
 /// The JSON Schema dialect of every rendered schema.
@@ -64,7 +64,7 @@ pub fn operation_input_schema_shared(op: u32) -> Arc<Value> {
     {
         return Arc::clone(hit);
     }
-    let schema = Arc::new(render_operation(op));
+    let schema = Arc::new(render_operation_in(catalog::get(), op));
     if let Ok(mut map) = cache.lock() {
         if map.len() >= CACHE_ENTRIES {
             map.clear();
@@ -76,9 +76,17 @@ pub fn operation_input_schema_shared(op: u32) -> Arc<Value> {
 
 /// Renders the schema of operation `op` without the cache.
 pub fn render_operation(op: u32) -> Value {
-    let operation = catalog::operation(op);
+    render_operation_in(catalog::get(), op)
+}
+
+/// Renders the schema of operation `op` of `cat` (no cache; tests use small hand-built
+/// catalogs).
+pub fn render_operation_in(cat: &'static ArchivedCatalog, op: u32) -> Value {
+    let Some(operation) = cat.operations.get(op as usize) else {
+        return json!({});
+    };
     let mut root = match operation.input.as_ref() {
-        Some(input) => Renderer::new(input.to_native()).render_root(),
+        Some(input) => Renderer::new(cat, input.to_native()).render_root(),
         None => {
             let mut m = Map::new();
             m.insert("type".into(), "object".into());
@@ -88,8 +96,8 @@ pub fn render_operation(op: u32) -> Value {
         }
     };
     let mut examples = Vec::new();
-    if let Some(s) = skeleton(op) {
-        if validate_input(op, &s).is_empty() {
+    if let Some(s) = skeleton_in(cat, op) {
+        if validate_input_in(cat, op, &s).is_empty() {
             examples.push(s);
         } else {
             tracing::debug!(
@@ -103,7 +111,7 @@ pub fn render_operation(op: u32) -> Value {
         && let Ok(v) = serde_json::from_str::<Value>(text)
         && v.is_object()
         && !examples.contains(&v)
-        && validate_input(op, &v).is_empty()
+        && validate_input_in(cat, op, &v).is_empty()
     {
         examples.push(v);
     }
@@ -117,6 +125,7 @@ pub fn render_operation(op: u32) -> Value {
 }
 
 struct Renderer {
+    cat: &'static ArchivedCatalog,
     root: u32,
     /// References (member edges) to each shape reachable from the root.
     uses: HashMap<u32, u32>,
@@ -127,8 +136,9 @@ struct Renderer {
 }
 
 impl Renderer {
-    fn new(root: u32) -> Self {
+    fn new(cat: &'static ArchivedCatalog, root: u32) -> Self {
         let mut r = Renderer {
+            cat,
             root,
             uses: HashMap::new(),
             def_names: HashMap::new(),
@@ -139,13 +149,17 @@ impl Renderer {
         r
     }
 
+    fn shape(&self, idx: u32) -> &'static ArchivedShape {
+        &self.cat.shapes[idx as usize]
+    }
+
     /// Counts member references to every shape reachable from the root.
     fn count_uses(&mut self) {
         let mut seen = HashSet::new();
         let mut stack = vec![self.root];
         seen.insert(self.root);
         while let Some(idx) = stack.pop() {
-            let shape = catalog::shape(idx);
+            let shape = self.shape(idx);
             if matches!(
                 shape.kind,
                 ArchivedShapeKind::Enum | ArchivedShapeKind::IntEnum
@@ -199,7 +213,7 @@ impl Renderer {
             m.insert("$ref".into(), "#".into());
             return m;
         }
-        let shape = catalog::shape(idx);
+        let shape = self.shape(idx);
         let uses = self.uses.get(&idx).copied().unwrap_or(0);
         if !Self::wants_def(shape, uses) {
             return self.render_shape(idx, false);
@@ -251,9 +265,9 @@ impl Renderer {
 
     /// The schema of a shape itself (its own traits; member traits are added by the caller).
     fn render_shape(&mut self, idx: u32, top: bool) -> Map<String, Value> {
-        let shape = catalog::shape(idx);
+        let shape = self.shape(idx);
         let mut s = Map::new();
-        let c = Constraints::of(shape, None);
+        let c = Constraints::of(self.cat, shape, None);
         match shape.kind {
             ArchivedShapeKind::Structure => {
                 s.insert("type".into(), "object".into());
@@ -316,7 +330,7 @@ impl Renderer {
             ArchivedShapeKind::String => {
                 s.insert("type".into(), "string".into());
                 length_bounds(&mut s, &c);
-                add_patterns(&mut s, &c);
+                add_patterns(self.cat, &mut s, &c);
             }
             ArchivedShapeKind::Enum => {
                 s.insert("type".into(), "string".into());
@@ -390,31 +404,31 @@ impl Renderer {
 
     /// `propertyNames` of a map: the key shape's constraints, when it has any.
     fn property_names(&mut self, key: &'static ArchivedMember) -> Map<String, Value> {
-        let target = catalog::shape(key.target.to_native());
-        let c = Constraints::of(target, Some(key));
+        let target = self.shape(key.target.to_native());
+        let c = Constraints::of(self.cat, target, Some(key));
         let mut s = Map::new();
         if target.kind == ArchivedShapeKind::Enum {
             let values: Vec<Value> = enum_values(target).map(Value::from).collect();
             s.insert("enum".into(), Value::Array(values));
         }
         length_bounds(&mut s, &c);
-        add_patterns(&mut s, &c);
+        add_patterns(self.cat, &mut s, &c);
         s
     }
 
     /// The schema of a member: its target (inline or `$ref`) plus the member's own traits.
     fn member(&mut self, m: &'static ArchivedMember, top: bool) -> Map<String, Value> {
         let idx = m.target.to_native();
-        let target = catalog::shape(idx);
+        let target = self.shape(idx);
         let mut s = self.reference(idx);
         // Member-level constraints apply on top of the target's.
-        let own = Constraints::of_member(m);
+        let own = Constraints::of_member(self.cat, m);
         match target.kind {
             ArchivedShapeKind::List => count_bounds(&mut s, &own, "minItems", "maxItems"),
             ArchivedShapeKind::Map => count_bounds(&mut s, &own, "minProperties", "maxProperties"),
             ArchivedShapeKind::String => {
                 length_bounds(&mut s, &own);
-                add_patterns(&mut s, &own);
+                add_patterns(self.cat, &mut s, &own);
             }
             ArchivedShapeKind::Byte
             | ArchivedShapeKind::Short
@@ -437,7 +451,7 @@ impl Renderer {
         }
         match target.kind {
             ArchivedShapeKind::Blob => {
-                let c = Constraints::of(target, Some(m));
+                let c = Constraints::of(self.cat, target, Some(m));
                 let size = match (c.length_min, c.length_max) {
                     (Some(a), Some(b)) => format!(", {a} to {b} bytes"),
                     (Some(a), None) => format!(", at least {a} bytes"),
@@ -529,9 +543,9 @@ fn range_bounds(s: &mut Map<String, Value>, c: &Constraints) {
 
 /// Adds `pattern` (and `allOf` patterns for a second one). Untranslatable patterns are
 /// mentioned in the description only.
-fn add_patterns(s: &mut Map<String, Value>, c: &Constraints) {
+fn add_patterns(cat: &ArchivedCatalog, s: &mut Map<String, Value>, c: &Constraints) {
     for idx in c.patterns.iter().flatten() {
-        let translated = catalog::get()
+        let translated = cat
             .patterns
             .get(*idx as usize)
             .map(|p| p.translated.as_str())

@@ -4,7 +4,9 @@
 //! in `examples` only when [`crate::validate::validate_input`] accepts it.
 
 use base64::Engine as _;
-use codegen::format::{ArchivedMember, ArchivedShapeKind, ArchivedTrait, T_UNIQUE_ITEMS};
+use codegen::format::{
+    ArchivedCatalog, ArchivedMember, ArchivedShapeKind, ArchivedTrait, T_UNIQUE_ITEMS,
+};
 use serde_json::{Map, Number, Value, json};
 
 use super::witness::string_witness;
@@ -18,18 +20,28 @@ const MAX_DEPTH: usize = 24;
 
 /// The skeleton payload of operation `op`, or `None` when no valid one could be built.
 pub fn skeleton(op: u32) -> Option<Value> {
-    match catalog::operation(op).input.as_ref() {
+    skeleton_in(catalog::get(), op)
+}
+
+/// [`skeleton`] over a given catalog.
+pub fn skeleton_in(cat: &'static ArchivedCatalog, op: u32) -> Option<Value> {
+    match cat.operations.get(op as usize)?.input.as_ref() {
         None => Some(json!({})),
-        Some(input) => example(input.to_native(), None, 0),
+        Some(input) => example(cat, input.to_native(), None, 0),
     }
 }
 
 /// An example value of shape `target` reached through `member`.
-fn example(target: u32, member: Option<&'static ArchivedMember>, depth: usize) -> Option<Value> {
+fn example(
+    cat: &'static ArchivedCatalog,
+    target: u32,
+    member: Option<&'static ArchivedMember>,
+    depth: usize,
+) -> Option<Value> {
     if depth > MAX_DEPTH {
         return None;
     }
-    let shape = catalog::shape(target);
+    let shape = cat.shapes.get(target as usize)?;
     let default = member
         .and_then(|m| m.find_trait(default_of))
         .or_else(|| shape.find_trait(default_of));
@@ -39,20 +51,20 @@ fn example(target: u32, member: Option<&'static ArchivedMember>, depth: usize) -
     {
         return Some(v);
     }
-    let c = Constraints::of(shape, member);
+    let c = Constraints::of(cat, shape, member);
     match shape.kind {
         ArchivedShapeKind::Structure => {
             let mut out = Map::new();
             for m in shape.members.iter() {
                 if member_required(m, depth == 0) {
-                    let v = example(m.target.to_native(), Some(m), depth + 1)?;
+                    let v = example(cat, m.target.to_native(), Some(m), depth + 1)?;
                     out.insert(m.name.to_string(), v);
                 }
             }
             Some(Value::Object(out))
         }
         ArchivedShapeKind::Union => shape.members.iter().find_map(|m| {
-            let v = example(m.target.to_native(), Some(m), depth + 1)?;
+            let v = example(cat, m.target.to_native(), Some(m), depth + 1)?;
             let mut out = Map::new();
             out.insert(m.name.to_string(), v);
             Some(Value::Object(out))
@@ -63,7 +75,7 @@ fn example(target: u32, member: Option<&'static ArchivedMember>, depth: usize) -
                 return Some(json!([]));
             }
             let item = named_member(shape, "member")?;
-            let v = example(item.target.to_native(), Some(item), depth + 1)?;
+            let v = example(cat, item.target.to_native(), Some(item), depth + 1)?;
             let unique = shape.has(T_UNIQUE_ITEMS) || member.is_some_and(|m| m.has(T_UNIQUE_ITEMS));
             if unique && count > 1 {
                 return None;
@@ -80,15 +92,15 @@ fn example(target: u32, member: Option<&'static ArchivedMember>, depth: usize) -
             }
             let key = named_member(shape, "key")?;
             let value = named_member(shape, "value")?;
-            let k = example(key.target.to_native(), Some(key), depth + 1)?;
-            let v = example(value.target.to_native(), Some(value), depth + 1)?;
+            let k = example(cat, key.target.to_native(), Some(key), depth + 1)?;
+            let v = example(cat, value.target.to_native(), Some(value), depth + 1)?;
             let mut out = Map::new();
             out.insert(k.as_str()?.to_string(), v);
             Some(Value::Object(out))
         }
         ArchivedShapeKind::String => {
             let pats: Vec<u32> = c.patterns.iter().flatten().copied().collect();
-            string_witness(&pats, c.length_min, c.length_max).map(Value::String)
+            string_witness(cat, &pats, c.length_min, c.length_max).map(Value::String)
         }
         ArchivedShapeKind::Enum => enum_values(shape).next().map(Value::from),
         ArchivedShapeKind::IntEnum => int_enum_values(shape).next().map(Value::from),

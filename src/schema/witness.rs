@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
+use codegen::format::ArchivedCatalog;
 use fancy_regex::Expr;
 
 use crate::validate::patterns;
@@ -19,17 +20,27 @@ const MAX_WITNESS: usize = 2048;
 
 /// A string matching all `pats` with a length (in characters) within the bounds, if one is
 /// found. Results are cached.
-pub fn string_witness(pats: &[u32], min: Option<u64>, max: Option<u64>) -> Option<String> {
-    type Key = (Vec<u32>, Option<u64>, Option<u64>);
+pub fn string_witness(
+    cat: &ArchivedCatalog,
+    pats: &[u32],
+    min: Option<u64>,
+    max: Option<u64>,
+) -> Option<String> {
+    type Key = (usize, Vec<u32>, Option<u64>, Option<u64>);
     static CACHE: OnceLock<Mutex<HashMap<Key, Option<String>>>> = OnceLock::new();
-    let key = (pats.to_vec(), min, max);
+    let key = (
+        cat as *const ArchivedCatalog as usize,
+        pats.to_vec(),
+        min,
+        max,
+    );
     let cache = CACHE.get_or_init(Default::default);
     if let Ok(map) = cache.lock()
         && let Some(hit) = map.get(&key)
     {
         return hit.clone();
     }
-    let found = find(pats, min, max);
+    let found = find(cat, pats, min, max);
     if let Ok(mut map) = cache.lock() {
         if map.len() > 4096 {
             map.clear();
@@ -39,7 +50,7 @@ pub fn string_witness(pats: &[u32], min: Option<u64>, max: Option<u64>) -> Optio
     found
 }
 
-fn find(pats: &[u32], min: Option<u64>, max: Option<u64>) -> Option<String> {
+fn find(cat: &ArchivedCatalog, pats: &[u32], min: Option<u64>, max: Option<u64>) -> Option<String> {
     let min = min.unwrap_or(0) as usize;
     let max = max.map_or(usize::MAX, |m| m as usize);
     if min > max || min > MAX_WITNESS {
@@ -51,19 +62,23 @@ fn find(pats: &[u32], min: Option<u64>, max: Option<u64>) -> Option<String> {
             && n <= max
             && pats
                 .iter()
-                .all(|&p| patterns::is_match(p, s) != Some(false))
+                .all(|&p| patterns::is_match(cat, p, s) != Some(false))
     };
     let usable: Vec<u32> = pats
         .iter()
         .copied()
-        .filter(|&p| patterns::usable(p))
+        .filter(|&p| patterns::usable(cat, p))
         .collect();
     let Some(&first) = usable.first() else {
         return plain(min, max);
     };
-    let tree = Expr::parse_tree(patterns::display(first)).ok()?;
+    let tree = Expr::parse_tree(patterns::display(cat, first)).ok()?;
     for alt in [0, 1, usize::MAX, 2, 3] {
-        for extra in [0usize, 1, 2, 4, 8, 16, 64, 256] {
+        let mut extras = vec![0usize, 1, 2, 4, 8, 16, 64, 256];
+        let mut tried = 0;
+        while tried < extras.len() {
+            let extra = extras[tried];
+            tried += 1;
             let mut g = Generator {
                 alt,
                 extra,
@@ -77,13 +92,24 @@ fn find(pats: &[u32], min: Option<u64>, max: Option<u64>) -> Option<String> {
             if fits(&out) {
                 return Some(out);
             }
-            // Too short: pad where the pattern is open-ended, by generating with more
-            // repetitions (the loop does that); or append to the end when nothing anchors it.
+            // Too short: try exactly the missing number of extra repetitions (right for a
+            // single open repetition), then padding with the last or first character.
             let n = out.chars().count();
             if n < min {
-                let padded = format!("{out}{}", "a".repeat(min - n));
-                if fits(&padded) {
-                    return Some(padded);
+                let missing = min - n;
+                for e in [missing, missing.div_ceil(2), missing.div_ceil(3)] {
+                    if extra == 0 && !extras.contains(&e) {
+                        extras.insert(tried, e);
+                    }
+                }
+                for c in [out.chars().last(), out.chars().next(), Some('a')]
+                    .into_iter()
+                    .flatten()
+                {
+                    let padded = format!("{out}{}", c.to_string().repeat(missing));
+                    if fits(&padded) {
+                        return Some(padded);
+                    }
                 }
             }
         }
@@ -194,7 +220,8 @@ fn count_groups(e: &Expr) -> usize {
 
 /// A character matched by a class or escape (`[a-z0-9]`, `\p{L}`), preferring plain letters.
 fn class_char(inner: &str, casei: bool) -> Option<char> {
-    static CACHE: OnceLock<Mutex<HashMap<(String, bool), Option<char>>>> = OnceLock::new();
+    type Cache = Mutex<HashMap<(String, bool), Option<char>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let key = (inner.to_string(), casei);
     if let Ok(map) = cache.lock()

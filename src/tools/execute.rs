@@ -312,7 +312,7 @@ fn check_options(options: &Map<String, Value>) -> Result<(), ToolError> {
                 }
             }
             "maxResultItems" => {
-                if !value.as_u64().is_some_and(|n| n >= 1) {
+                if value.as_u64().is_none_or(|n| n < 1) {
                     return Err(bad(
                         "Option `maxResultItems` must be a positive integer".to_string(),
                         "Give a whole number such as 20.".to_string(),

@@ -25,8 +25,8 @@ pub mod patterns;
 
 use base64::Engine as _;
 use codegen::format::{
-    ArchivedMember, ArchivedShape, ArchivedShapeKind, ArchivedTrait, T_IDEMPOTENCY_TOKEN,
-    T_REQUIRED, T_SENSITIVE, T_SPARSE, T_UNIQUE_ITEMS,
+    ArchivedCatalog, ArchivedMember, ArchivedShape, ArchivedShapeKind, ArchivedTrait,
+    T_IDEMPOTENCY_TOKEN, T_REQUIRED, T_SENSITIVE, T_SPARSE, T_UNIQUE_ITEMS,
 };
 use serde_json::{Map, Value, json};
 
@@ -118,8 +118,20 @@ impl ValidationIssue {
 
 /// Validates `payload` against the input of operation `op`; empty when it is valid.
 pub fn validate_input(op: u32, payload: &Value) -> Vec<ValidationIssue> {
-    let mut w = Walker::default();
-    match catalog::operation(op).input.as_ref() {
+    validate_input_in(catalog::get(), op, payload)
+}
+
+/// [`validate_input`] over a given catalog (tests use small hand-built ones).
+pub fn validate_input_in(
+    cat: &'static ArchivedCatalog,
+    op: u32,
+    payload: &Value,
+) -> Vec<ValidationIssue> {
+    let mut w = Walker::new(cat);
+    let Some(operation) = cat.operations.get(op as usize) else {
+        return Vec::new();
+    };
+    match operation.input.as_ref() {
         Some(input) => w.check(input.to_native(), None, payload, 0),
         None => match payload {
             Value::Object(map) => {
@@ -183,24 +195,27 @@ pub struct Constraints {
 
 impl Constraints {
     /// The constraints of a value of `shape` held by `member` (if any).
-    pub fn of(shape: &'static ArchivedShape, member: Option<&'static ArchivedMember>) -> Self {
+    pub fn of(
+        cat: &'static ArchivedCatalog,
+        shape: &'static ArchivedShape,
+        member: Option<&'static ArchivedMember>,
+    ) -> Self {
         let mut c = Constraints::default();
-        c.add(&shape.traits);
+        c.add(cat, &shape.traits);
         if let Some(m) = member {
-            c.add(&m.traits);
+            c.add(cat, &m.traits);
         }
         c
     }
 
     /// The member's own constraints only (those of its target not included).
-    pub fn of_member(member: &'static ArchivedMember) -> Self {
+    pub fn of_member(cat: &'static ArchivedCatalog, member: &'static ArchivedMember) -> Self {
         let mut c = Constraints::default();
-        c.add(&member.traits);
+        c.add(cat, &member.traits);
         c
     }
 
-    fn add(&mut self, traits: &'static [ArchivedTrait]) {
-        let cat = catalog::get();
+    fn add(&mut self, cat: &'static ArchivedCatalog, traits: &'static [ArchivedTrait]) {
         for t in traits {
             match t {
                 ArchivedTrait::Length(i) => {
@@ -492,8 +507,8 @@ pub fn shape_name(shape: &ArchivedShape) -> &str {
 }
 
 /// Walks the shapes and the payload together.
-#[derive(Default)]
 struct Walker {
+    cat: &'static ArchivedCatalog,
     issues: Vec<ValidationIssue>,
     dropped: usize,
     /// JSON pointer of the value being checked.
@@ -503,6 +518,20 @@ struct Walker {
 }
 
 impl Walker {
+    fn new(cat: &'static ArchivedCatalog) -> Self {
+        Walker {
+            cat,
+            issues: Vec::new(),
+            dropped: 0,
+            path: String::new(),
+            marks: Vec::new(),
+        }
+    }
+
+    fn shape(&self, idx: u32) -> &'static ArchivedShape {
+        &self.cat.shapes[idx as usize]
+    }
+
     fn path_push(&mut self, segment: &str) {
         self.marks.push(self.path.len());
         self.path.push('/');
@@ -583,7 +612,7 @@ impl Walker {
         value: &Value,
         depth: usize,
     ) {
-        let shape = catalog::shape(target);
+        let shape = self.shape(target);
         let sensitive = shape.has(T_SENSITIVE) || member.is_some_and(|m| m.has(T_SENSITIVE));
         if depth > MAX_DEPTH {
             self.issue(
@@ -664,7 +693,7 @@ impl Walker {
                     self.path_pop();
                 }
                 None if member_required(m, top) => {
-                    let target = catalog::shape(m.target.to_native());
+                    let target = self.shape(m.target.to_native());
                     let expected = expected_label(target);
                     self.path_push(name);
                     self.issue(
@@ -684,7 +713,7 @@ impl Walker {
 
     /// A member given as `null`.
     fn null_member(&mut self, m: &'static ArchivedMember, top: bool) {
-        let target = catalog::shape(m.target.to_native());
+        let target = self.shape(m.target.to_native());
         if target.kind == ArchivedShapeKind::Document {
             return; // null is a document value
         }
@@ -829,7 +858,7 @@ impl Walker {
             self.wrong_type(shape, value, sensitive, hint);
             return;
         };
-        let c = Constraints::of(shape, member);
+        let c = Constraints::of(self.cat, shape, member);
         self.count_bounds(&c, items.len(), true);
         let unique = shape.has(T_UNIQUE_ITEMS) || member.is_some_and(|m| m.has(T_UNIQUE_ITEMS));
         if unique {
@@ -853,7 +882,7 @@ impl Walker {
     }
 
     fn null_item(&mut self, item: &'static ArchivedMember, what: &str) {
-        let target = catalog::shape(item.target.to_native());
+        let target = self.shape(item.target.to_native());
         if target.kind == ArchivedShapeKind::Document {
             return;
         }
@@ -943,7 +972,7 @@ impl Walker {
             self.wrong_type(shape, value, sensitive, hint);
             return;
         };
-        let c = Constraints::of(shape, member);
+        let c = Constraints::of(self.cat, shape, member);
         self.count_bounds(&c, map.len(), false);
         let key_member = named_member(shape, "key");
         let value_member = named_member(shape, "value");
@@ -990,7 +1019,7 @@ impl Walker {
             self.wrong_type(shape, value, sensitive, hint);
             return;
         };
-        let c = Constraints::of(shape, member);
+        let c = Constraints::of(self.cat, shape, member);
         self.string_constraints(&c, s, sensitive);
     }
 
@@ -1001,8 +1030,8 @@ impl Walker {
             self.length_bounds(c, n, "character(s)");
         }
         for idx in c.patterns.iter().flatten() {
-            if patterns::is_match(*idx, s) == Some(false) {
-                let shown = patterns::display(*idx);
+            if patterns::is_match(self.cat, *idx, s) == Some(false) {
+                let shown = patterns::display(self.cat, *idx);
                 let message = format!("{} does not match the pattern {shown}", self.here());
                 let got = describe(&Value::String(s.to_string()), sensitive);
                 self.issue(
@@ -1149,7 +1178,7 @@ impl Walker {
             );
             return;
         }
-        let c = Constraints::of(shape, member);
+        let c = Constraints::of(self.cat, shape, member);
         self.range(&c, n as f64, value, sensitive);
     }
 
@@ -1191,7 +1220,7 @@ impl Walker {
     ) {
         match value {
             Value::Number(n) => {
-                let c = Constraints::of(shape, member);
+                let c = Constraints::of(self.cat, shape, member);
                 self.range(&c, n.as_f64().unwrap_or(0.0), value, sensitive);
             }
             Value::String(s) if matches!(s.as_str(), "NaN" | "Infinity" | "-Infinity") => {}
@@ -1262,7 +1291,7 @@ impl Walker {
                 return;
             }
         };
-        let c = Constraints::of(shape, member);
+        let c = Constraints::of(self.cat, shape, member);
         self.range(&c, as_f64, value, sensitive);
     }
 
@@ -1311,7 +1340,7 @@ impl Walker {
         let decoded = base64::engine::general_purpose::STANDARD.decode(s.as_bytes());
         match decoded {
             Ok(bytes) => {
-                let c = Constraints::of(shape, member);
+                let c = Constraints::of(self.cat, shape, member);
                 self.length_bounds(&c, bytes.len() as u64, "byte(s)");
             }
             Err(e) => {
@@ -1371,7 +1400,7 @@ fn is_decimal_text(s: &str) -> bool {
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
     let mantissa_ok = (!int.is_empty() || !frac.is_empty()) && digits(int) && digits(frac);
-    let exponent_ok = exponent.is_none_or(|e| is_integer_text(e));
+    let exponent_ok = exponent.is_none_or(is_integer_text);
     mantissa_ok && exponent_ok
 }
 

@@ -11,6 +11,8 @@
 
 use std::sync::OnceLock;
 
+use codegen::format::ArchivedCatalog;
+
 /// A compiled pattern.
 #[derive(Debug)]
 enum Matcher {
@@ -27,13 +29,19 @@ fn slots() -> &'static [OnceLock<Option<Matcher>>] {
     })
 }
 
-fn matcher(idx: u32) -> Option<&'static Matcher> {
-    let slot = slots().get(idx as usize)?;
-    slot.get_or_init(|| compile(idx)).as_ref()
+/// Runs `f` on the compiled pattern `idx` of `cat`: cached for the server's catalog, compiled
+/// afresh for any other (tests build small catalogs of their own).
+fn with_matcher<T>(cat: &ArchivedCatalog, idx: u32, f: impl FnOnce(&Matcher) -> T) -> Option<T> {
+    if std::ptr::eq(cat, crate::catalog::get()) {
+        let slot = slots().get(idx as usize)?;
+        slot.get_or_init(|| compile(cat, idx)).as_ref().map(f)
+    } else {
+        compile(cat, idx).as_ref().map(f)
+    }
 }
 
-fn compile(idx: u32) -> Option<Matcher> {
-    let pattern = crate::catalog::get().patterns.get(idx as usize)?;
+fn compile(cat: &ArchivedCatalog, idx: u32) -> Option<Matcher> {
+    let pattern = cat.patterns.get(idx as usize)?;
     let translated = pattern.translated.as_str();
     if translated.is_empty() {
         tracing::debug!(
@@ -67,8 +75,8 @@ fn compile(idx: u32) -> Option<Matcher> {
 
 /// Whether `text` matches pattern `idx` (Smithy patterns are not implicitly anchored: a match
 /// anywhere counts). `None` when the pattern cannot be checked.
-pub fn is_match(idx: u32, text: &str) -> Option<bool> {
-    match matcher(idx)? {
+pub fn is_match(cat: &ArchivedCatalog, idx: u32, text: &str) -> Option<bool> {
+    with_matcher(cat, idx, |m| match m {
         Matcher::Plain(re) => Some(re.is_match(text)),
         Matcher::Fancy(re) => match re.is_match(text) {
             Ok(m) => Some(m),
@@ -77,12 +85,13 @@ pub fn is_match(idx: u32, text: &str) -> Option<bool> {
                 None
             }
         },
-    }
+    })
+    .flatten()
 }
 
 /// The pattern as shown to callers: the translation when there is one, else the model's text.
-pub fn display(idx: u32) -> &'static str {
-    match crate::catalog::get().patterns.get(idx as usize) {
+pub fn display(cat: &ArchivedCatalog, idx: u32) -> &str {
+    match cat.patterns.get(idx as usize) {
         Some(p) if !p.translated.is_empty() => p.translated.as_str(),
         Some(p) => p.source.as_str(),
         None => "",
@@ -90,6 +99,6 @@ pub fn display(idx: u32) -> &'static str {
 }
 
 /// Whether pattern `idx` can be checked (translated and compiles).
-pub fn usable(idx: u32) -> bool {
-    matcher(idx).is_some()
+pub fn usable(cat: &ArchivedCatalog, idx: u32) -> bool {
+    with_matcher(cat, idx, |_| ()).is_some()
 }
