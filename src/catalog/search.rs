@@ -116,6 +116,12 @@ pub fn search(query: &str, service: Option<u32>, limit: usize) -> Vec<Hit> {
     score(ix, catalog, &q, range, limit)
 }
 
+/// Builds the search's lazily made tables and scratch space now (a few milliseconds), so that
+/// the first query does not pay for them; for the server's start-up.
+pub fn warm_up() {
+    let _ = search("list buckets", None, 1);
+}
+
 /// The parsed query.
 #[derive(Debug, Default)]
 struct Query {
@@ -194,13 +200,16 @@ struct Token {
     names: Vec<u32>,
 }
 
+/// Ids (terms or services) with a weight.
+type Weighted = Vec<(u32, f32)>;
+
 /// The synonym tables of `search_terms`, stemmed and resolved to term and service ids of the
 /// compiled index, built on first use.
 struct Tables {
     /// Phrases by their first stem.
     phrases: HashMap<String, Vec<PreparedPhrase>>,
     /// Synonyms by word: (alternative terms, services hinted).
-    synonyms: HashMap<&'static str, (Vec<u32>, Vec<(u32, f32)>)>,
+    synonyms: HashMap<&'static str, (Vec<u32>, Weighted)>,
     /// Verbs by stem: the operation verbs (terms) they stand for.
     verbs: HashMap<String, Vec<(u32, f32)>>,
     /// Terms of the read verbs list, describe, get.
@@ -287,18 +296,18 @@ fn build_tables(ix: &ArchivedSearchIndex) -> Tables {
                 .collect()
         })
         .collect();
+    let by_glued: HashMap<String, u32> = services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (glued(s.name.as_str()), i as u32))
+        .collect();
     let successors = services
         .iter()
         .map(|s| {
             let name = glued(s.name.as_str());
-            services
+            [format!("{name}v2"), format!("{name}2")]
                 .iter()
-                .enumerate()
-                .filter(|(_, t)| {
-                    let t = glued(t.name.as_str());
-                    t == format!("{name}v2") || t == format!("{name}2")
-                })
-                .map(|(i, _)| i as u32)
+                .filter_map(|n| by_glued.get(n).copied())
                 .collect()
         })
         .collect();
