@@ -274,7 +274,7 @@ impl Renderer {
                 let mut props = Map::new();
                 let mut required = Vec::new();
                 for m in shape.members.iter() {
-                    props.insert(m.name.to_string(), Value::Object(self.member(m, top)));
+                    props.insert(m.name.to_string(), Value::Object(self.member(m, top, true)));
                     if member_required(m, top) {
                         required.push(Value::from(m.name.as_str()));
                     }
@@ -289,7 +289,10 @@ impl Renderer {
                 s.insert("type".into(), "object".into());
                 let mut props = Map::new();
                 for m in shape.members.iter() {
-                    props.insert(m.name.to_string(), Value::Object(self.member(m, false)));
+                    props.insert(
+                        m.name.to_string(),
+                        Value::Object(self.member(m, false, true)),
+                    );
                 }
                 s.insert("properties".into(), Value::Object(props));
                 s.insert("additionalProperties".into(), false.into());
@@ -299,7 +302,7 @@ impl Renderer {
             ArchivedShapeKind::List => {
                 s.insert("type".into(), "array".into());
                 if let Some(item) = named_member(shape, "member") {
-                    let mut items = self.member(item, false);
+                    let mut items = self.member(item, false, false);
                     if shape.has(T_SPARSE) {
                         items = nullable(items);
                     }
@@ -319,7 +322,7 @@ impl Renderer {
                     }
                 }
                 if let Some(value) = named_member(shape, "value") {
-                    let mut v = self.member(value, false);
+                    let mut v = self.member(value, false, false);
                     if shape.has(T_SPARSE) {
                         v = nullable(v);
                     }
@@ -417,7 +420,14 @@ impl Renderer {
     }
 
     /// The schema of a member: its target (inline or `$ref`) plus the member's own traits.
-    fn member(&mut self, m: &'static ArchivedMember, top: bool) -> Map<String, Value> {
+    /// `inherit_doc`: an inline target's own documentation stands in when the member has none
+    /// (not for list items and map values, where the collection's member already says it).
+    fn member(
+        &mut self,
+        m: &'static ArchivedMember,
+        top: bool,
+        inherit_doc: bool,
+    ) -> Map<String, Value> {
         let idx = m.target.to_native();
         let target = self.shape(idx);
         let mut s = self.reference(idx);
@@ -444,9 +454,12 @@ impl Renderer {
             s.insert("uniqueItems".into(), true.into());
         }
         let mut notes: Vec<String> = Vec::new();
+        let target_doc = s.remove("description");
         if let Some(doc) = m.find_trait(doc_of) {
-            notes.push(doc.to_string());
-        } else if let Some(Value::String(doc)) = s.remove("description") {
+            notes.push(doc);
+        } else if let Some(Value::String(doc)) = target_doc
+            && inherit_doc
+        {
             notes.push(doc);
         }
         match target.kind {
@@ -496,7 +509,10 @@ impl Renderer {
 /// Wraps a schema so that `null` is also accepted.
 fn nullable(s: Map<String, Value>) -> Map<String, Value> {
     let mut m = Map::new();
-    m.insert("anyOf".into(), json!([Value::Object(s), {"type": "null"}]));
+    m.insert(
+        "anyOf".into(),
+        Value::Array(vec![Value::Object(s), json!({"type": "null"})]),
+    );
     m
 }
 
@@ -563,7 +579,7 @@ fn add_patterns(cat: &ArchivedCatalog, s: &mut Map<String, Value>, c: &Constrain
                 match s.get_mut("allOf").and_then(Value::as_array_mut) {
                     Some(all) => all.push(extra),
                     None => {
-                        s.insert("allOf".into(), json!([extra]));
+                        s.insert("allOf".into(), Value::Array(vec![extra]));
                     }
                 }
             }
@@ -571,16 +587,69 @@ fn add_patterns(cat: &ArchivedCatalog, s: &mut Map<String, Value>, c: &Constrain
     }
 }
 
-fn doc_of(t: &'static ArchivedTrait) -> Option<&'static str> {
+/// Documentation without the "For more information, see ..." sentences, whose links the
+/// plain text no longer has.
+fn doc_of(t: &'static ArchivedTrait) -> Option<String> {
     match t {
-        ArchivedTrait::Documentation(d) if !d.is_empty() => Some(d.as_str()),
+        ArchivedTrait::Documentation(d) if !d.is_empty() => {
+            let text = compact_doc(d.as_str());
+            (!text.is_empty()).then_some(text)
+        }
         _ => None,
     }
+}
+
+fn compact_doc(doc: &str) -> String {
+    const DROP: &[&str] = &[
+        "For more information",
+        "For more details",
+        "For information",
+        "For details",
+        "For an example",
+        "For examples",
+        "To learn more",
+    ];
+    let mut out = String::with_capacity(doc.len());
+    let mut rest = doc.trim();
+    while !rest.is_empty() {
+        // A sentence ends at ". " followed by an upper-case letter, or at the end.
+        let end = rest
+            .match_indices(". ")
+            .find(|(i, _)| rest[i + 2..].starts_with(|c: char| c.is_uppercase()))
+            .map_or(rest.len(), |(i, _)| i + 1);
+        let sentence = &rest[..end];
+        if !DROP.iter().any(|d| sentence.starts_with(d)) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(sentence);
+        }
+        rest = rest[end..].trim_start();
+    }
+    out
 }
 
 fn default_of(t: &'static ArchivedTrait) -> Option<Value> {
     match t {
         ArchivedTrait::Default(d) => serde_json::from_str(d.as_str()).ok(),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compact_doc;
+
+    #[test]
+    fn docs_drop_dangling_see_also_sentences() {
+        assert_eq!(
+            compact_doc(
+                "The block device mapping. For more information, see Block device mappings in \
+                 the Amazon EC2 User Guide. Max 10 entries (e.g. sda1)."
+            ),
+            "The block device mapping. Max 10 entries (e.g. sda1)."
+        );
+        assert_eq!(compact_doc("For more information, see X."), "");
+        assert_eq!(compact_doc("Version 1.2. Next."), "Version 1.2. Next.");
     }
 }

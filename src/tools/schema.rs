@@ -5,7 +5,7 @@
 //! their canonical names. Returns `{service, operation, description, schema}` where the schema
 //! comes from [`crate::schema`]. Also home of the small argument checks the execute tool shares.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::{ErrorType, Principal, ToolError, ToolResult};
 use crate::catalog;
@@ -26,12 +26,16 @@ pub fn run(_principal: &Principal, args: &Value) -> ToolResult {
     let (s, op) = catalog::resolve_operation(service, operation)?;
     let svc = catalog::service(s);
     let o = catalog::operation(op);
-    Ok(json!({
-        "service": svc.name.as_str(),
-        "operation": o.name.as_str(),
-        "description": operation_description(o.documentation.as_str(), o.summary.as_str()),
-        "schema": crate::schema::operation_input_schema(op),
-    }))
+    // Built by hand: `json!` would deep-copy the schema through `to_value`.
+    let mut out = Map::new();
+    out.insert("service".into(), svc.name.as_str().into());
+    out.insert("operation".into(), o.name.as_str().into());
+    out.insert(
+        "description".into(),
+        operation_description(o.documentation.as_str(), o.summary.as_str()).into(),
+    );
+    out.insert("schema".into(), crate::schema::operation_input_schema(op));
+    Ok(Value::Object(out))
 }
 
 /// The operation's documentation, cut at a sentence (or word) near [`DESCRIPTION_CHARS`].
@@ -158,6 +162,7 @@ pub(crate) fn name_arg<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn long_descriptions_are_cut_at_a_sentence() {
