@@ -494,7 +494,7 @@ impl Renderer {
             notes.push("Idempotency token: filled in automatically when omitted.".to_string());
         }
         if !notes.is_empty() {
-            s.insert("description".into(), notes.join(" ").into());
+            s.insert("description".into(), join_sentences(notes).into());
         }
         if let Some(v) = m.find_trait(default_of) {
             s.insert("default".into(), v);
@@ -504,6 +504,21 @@ impl Renderer {
         }
         s
     }
+}
+
+/// Joins notes into one text, ending each with a full stop when it has no final punctuation.
+fn join_sentences(notes: Vec<String>) -> String {
+    let mut out = String::new();
+    for note in notes {
+        if !out.is_empty() {
+            if !out.ends_with(['.', '!', '?', ':', ')']) {
+                out.push('.');
+            }
+            out.push(' ');
+        }
+        out.push_str(note.trim_end());
+    }
+    out
 }
 
 /// Wraps a schema so that `null` is also accepted.

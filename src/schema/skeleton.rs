@@ -121,7 +121,8 @@ fn example(
             if lo > hi {
                 return None;
             }
-            let v = 0i128.clamp(lo, hi);
+            // 1 rather than 0: counts, sizes and limits are the common case.
+            let v = 1i128.clamp(lo, hi);
             i64::try_from(v).ok().map(Value::from)
         }
         ArchivedShapeKind::Float | ArchivedShapeKind::Double | ArchivedShapeKind::BigDecimal => {

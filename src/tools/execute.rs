@@ -196,8 +196,12 @@ fn region_arg(map: &Map<String, Value>) -> Result<Option<String>, ToolError> {
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(Value::String(s)) => {
             let r = s.trim();
+            // Region codes (`us-east-1`, `us-gov-west-1`, `aws-global`): lower-case words
+            // joined by dashes. Whether the region exists is AWS's to say.
             let ok = r.len() <= 32
-                && r.split('-').count() >= 3
+                && r.contains('-')
+                && !r.starts_with('-')
+                && !r.ends_with('-')
                 && r.bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
             if ok {
