@@ -52,7 +52,7 @@ pub fn run(_principal: &Principal, args: &Value) -> ToolResult {
             "summary": codegen::text::cut_at_word(op.summary.as_str(), SUMMARY_CHARS),
             "readOnly": op.has(OP_READONLY),
             "destructive": op.has(OP_DESTRUCTIVE),
-            "score": (hit.score * 100.0).round() / 100.0,
+            "score": (f64::from(hit.score) * 100.0).round() / 100.0,
         }));
     }
     let mut out = Map::new();
@@ -305,6 +305,12 @@ mod tests {
                 .is_some_and(|s| s.chars().count() <= SUMMARY_CHARS)
         );
         assert!(r["score"].is_number());
+        // Two decimals, not f32 noise.
+        let score = r["score"].to_string();
+        assert!(
+            score.split('.').nth(1).is_none_or(|d| d.len() <= 2),
+            "{score}"
+        );
         let v = ok(json!({"query": "terminate instances"}));
         let r = v["results"]
             .as_array()
