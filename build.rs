@@ -28,7 +28,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo:rerun-if-changed={}", models_dir.display());
     let snapshot_file = [
         models_dir.join("SNAPSHOT"),
-        models_dir.parent().map(|p| p.join("SNAPSHOT")).unwrap_or_default(),
+        models_dir
+            .parent()
+            .map(|p| p.join("SNAPSHOT"))
+            .unwrap_or_default(),
     ]
     .into_iter()
     .find(|p| p.is_file());
@@ -38,7 +41,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let services = std::env::var("AWS_MCP_SERVICES")
         .ok()
         .filter(|s| !s.trim().is_empty())
-        .map(|s| s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect());
+        .map(|s| {
+            s.split(',')
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect()
+        });
 
     let opts = codegen::generate::Options {
         models_dir,

@@ -26,7 +26,11 @@ fn time(name: &str, rounds: usize, mut f: impl FnMut() -> bool) {
         p(0.5).as_secs_f64() * 1e6,
         p(0.95).as_secs_f64() * 1e6,
         p(1.0).as_secs_f64() * 1e6,
-        if failures > 0 { format!("  ({failures} tool errors)") } else { String::new() }
+        if failures > 0 {
+            format!("  ({failures} tool errors)")
+        } else {
+            String::new()
+        }
     );
 }
 
@@ -46,20 +50,43 @@ fn main() {
     ];
     for q in queries {
         let args = json!({"query": q});
-        time(&format!("search {q:?}"), 200, || search::run(&me, &args).is_ok());
+        time(&format!("search {q:?}"), 200, || {
+            search::run(&me, &args).is_ok()
+        });
     }
-    for (svc, op) in [("ec2", "RunInstances"), ("s3", "PutObject"), ("dynamodb", "Query")] {
+    for (svc, op) in [
+        ("ec2", "RunInstances"),
+        ("s3", "PutObject"),
+        ("dynamodb", "Query"),
+    ] {
         let args = json!({"service": svc, "operation": op});
-        time(&format!("schema {svc}:{op}"), 200, || schema::run(&me, &args).is_ok());
+        time(&format!("schema {svc}:{op}"), 200, || {
+            schema::run(&me, &args).is_ok()
+        });
     }
     let validates: [(&str, &str, Value); 3] = [
-        ("s3", "PutObject", json!({"Bucket": "b", "Key": "k", "Body": "aGVsbG8="})),
-        ("dynamodb", "Query", json!({"TableName": "t", "KeyConditionExpression": "pk = :v",
-            "ExpressionAttributeValues": {":v": {"S": "x"}}})),
-        ("ec2", "RunInstances", json!({"ImageId": "ami-1", "MinCount": 1, "MaxCount": 1})),
+        (
+            "s3",
+            "PutObject",
+            json!({"Bucket": "b", "Key": "k", "Body": "aGVsbG8="}),
+        ),
+        (
+            "dynamodb",
+            "Query",
+            json!({"TableName": "t", "KeyConditionExpression": "pk = :v",
+            "ExpressionAttributeValues": {":v": {"S": "x"}}}),
+        ),
+        (
+            "ec2",
+            "RunInstances",
+            json!({"ImageId": "ami-1", "MinCount": 1, "MaxCount": 1}),
+        ),
     ];
     for (svc, op, payload) in validates {
-        let args = json!({"action": "validate", "service": svc, "operation": op, "payload": payload});
-        time(&format!("validate {svc}:{op}"), 500, || execute::run(&me, &args).is_ok());
+        let args =
+            json!({"action": "validate", "service": svc, "operation": op, "payload": payload});
+        time(&format!("validate {svc}:{op}"), 500, || {
+            execute::run(&me, &args).is_ok()
+        });
     }
 }

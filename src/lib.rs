@@ -3,9 +3,9 @@
 //! only answers from it.
 
 pub mod catalog;
-pub mod schema;
-pub mod validate;
-pub mod tools;
 pub mod cli;
 pub mod mcp;
+pub mod schema;
+pub mod tools;
 pub mod transport;
+pub mod validate;

@@ -31,16 +31,32 @@ fn carries_the_pinned_snapshot() {
 fn every_service_and_operation_resolves_by_its_own_names() {
     let c = catalog::get();
     for (i, s) in c.services.iter().enumerate() {
-        assert_eq!(catalog::find_service(s.name.as_str()), Some(i as u32), "{}", s.name.as_str());
-        assert_eq!(catalog::find_service(&s.name.as_str().to_uppercase()), Some(i as u32));
+        assert_eq!(
+            catalog::find_service(s.name.as_str()),
+            Some(i as u32),
+            "{}",
+            s.name.as_str()
+        );
+        assert_eq!(
+            catalog::find_service(&s.name.as_str().to_uppercase()),
+            Some(i as u32)
+        );
         for alias in s.aliases.iter() {
-            assert_eq!(catalog::find_service(alias.as_str()), Some(i as u32), "alias {}", alias.as_str());
+            assert_eq!(
+                catalog::find_service(alias.as_str()),
+                Some(i as u32),
+                "alias {}",
+                alias.as_str()
+            );
         }
         for op in catalog::service_operations(i as u32) {
             let name = catalog::operation(op).name.as_str();
             let found = catalog::find_operation(i as u32, name).expect("own name resolves");
             // Names differing only in case/separators share a key; the first one answers.
-            assert_eq!(catalog::operation(found).name.as_str().to_lowercase(), name.to_lowercase());
+            assert_eq!(
+                catalog::operation(found).name.as_str().to_lowercase(),
+                name.to_lowercase()
+            );
         }
     }
 }
@@ -50,7 +66,8 @@ fn aliases_and_name_spellings() {
     if !full_catalog() {
         return;
     }
-    let name = |alias: &str| catalog::find_service(alias).map(|i| catalog::service(i).name.as_str());
+    let name =
+        |alias: &str| catalog::find_service(alias).map(|i| catalog::service(i).name.as_str());
     assert_eq!(name("logs"), Some("cloudwatch-logs"));
     assert_eq!(name("monitoring"), Some("cloudwatch"));
     assert_eq!(name("s3api"), Some("s3"));
@@ -64,7 +81,13 @@ fn aliases_and_name_spellings() {
     assert_eq!(name("route53"), Some("route-53"));
 
     let s3 = catalog::find_service("s3").expect("s3");
-    for spelling in ["ListBuckets", "list-buckets", "list_buckets", "LISTBUCKETS", " listBuckets "] {
+    for spelling in [
+        "ListBuckets",
+        "list-buckets",
+        "list_buckets",
+        "LISTBUCKETS",
+        " listBuckets ",
+    ] {
         let op = catalog::find_operation(s3, spelling).expect(spelling);
         assert_eq!(catalog::operation(op).name.as_str(), "ListBuckets");
     }
@@ -80,8 +103,14 @@ fn misses_come_with_the_closest_names() {
     }
     let err = catalog::resolve_service("dynamo").expect_err("unknown");
     assert_eq!(err.error_type, ErrorType::ServiceNotFound);
-    let suggestions = err.details["suggestions"].as_array().expect("suggestions").clone();
-    assert!(suggestions.iter().any(|s| s == "dynamodb"), "{suggestions:?}");
+    let suggestions = err.details["suggestions"]
+        .as_array()
+        .expect("suggestions")
+        .clone();
+    assert!(
+        suggestions.iter().any(|s| s == "dynamodb"),
+        "{suggestions:?}"
+    );
 
     let err = catalog::resolve_operation("s3", "ListBukets").expect_err("unknown op");
     assert_eq!(err.error_type, ErrorType::OperationNotFound);

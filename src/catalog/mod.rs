@@ -56,11 +56,17 @@ pub fn service_operations(service_idx: u32) -> std::ops::Range<u32> {
 /// A service by canonical name or alias, any case.
 pub fn find_service(name: &str) -> Option<u32> {
     let key = name.trim().to_ascii_lowercase();
-    generated::SERVICE_LOOKUP.get(key.as_str()).copied().or_else(|| {
-        // "Secrets Manager", "secrets_manager": sdkId-like spellings.
-        let squashed: String = key.chars().filter(|c| !matches!(c, ' ' | '_' | '-')).collect();
-        generated::SERVICE_LOOKUP.get(squashed.as_str()).copied()
-    })
+    generated::SERVICE_LOOKUP
+        .get(key.as_str())
+        .copied()
+        .or_else(|| {
+            // "Secrets Manager", "secrets_manager": sdkId-like spellings.
+            let squashed: String = key
+                .chars()
+                .filter(|c| !matches!(c, ' ' | '_' | '-'))
+                .collect();
+            generated::SERVICE_LOOKUP.get(squashed.as_str()).copied()
+        })
 }
 
 /// An operation of a service by name in any case, PascalCase, kebab-case or snake_case.
@@ -179,7 +185,10 @@ pub fn closest_operations(service_idx: u32, name: &str, n: usize) -> Vec<String>
     let scored: Vec<(usize, &str)> = service_operations(service_idx)
         .map(|i| {
             let op = operation(i);
-            (name_distance(&key, &op.name.as_str().to_ascii_lowercase()), op.name.as_str())
+            (
+                name_distance(&key, &op.name.as_str().to_ascii_lowercase()),
+                op.name.as_str(),
+            )
         })
         .collect();
     pick_closest(scored, &key, n)
@@ -191,7 +200,11 @@ fn pick_closest(mut scored: Vec<(usize, &str)>, key: &str, n: usize) -> Vec<Stri
     scored.retain(|(d, _)| *d <= budget);
     scored.sort();
     scored.dedup_by(|a, b| a.1 == b.1);
-    scored.into_iter().take(n).map(|(_, s)| s.to_string()).collect()
+    scored
+        .into_iter()
+        .take(n)
+        .map(|(_, s)| s.to_string())
+        .collect()
 }
 
 /// Edit distance, with a discount when one name contains the other (`dynamo` → `dynamodb`).

@@ -106,7 +106,12 @@ impl ToolError {
         if self.hint.is_empty() {
             format!("{}: {}", self.error_type.as_str(), self.message)
         } else {
-            format!("{}: {}\nHint: {}", self.error_type.as_str(), self.message, self.hint)
+            format!(
+                "{}: {}\nHint: {}",
+                self.error_type.as_str(),
+                self.message,
+                self.hint
+            )
         }
     }
 }
