@@ -1106,10 +1106,18 @@ fn collect(
     let mut touched: Vec<u32> = Vec::new();
     // The action verb is scored through each candidate's own verb, unless it is all there is.
     let action_apart = q.action.is_some() && q.concepts.len() > 1;
+    // A query that is only a verb ("list"): its own word in operation names is all there is
+    // to read (the verbs it stands for and summaries would make every operation a candidate).
+    let verb_only = q.action.is_some() && q.concepts.len() == 1;
     for (ci, c) in q.concepts.iter().enumerate() {
         if action_apart && Some(ci) == q.action {
             continue;
         }
+        let alts = if verb_only {
+            &c.alts[..c.alts.len().min(1)]
+        } else {
+            &c.alts[..]
+        };
         // A synonym is worth what the word typed is worth (times its weight): "machines" →
         // instance counts like "machines", not like the far more common "instance".
         let own = c.alts.first().filter(|_| c.own).map(|&(t, _)| t);
@@ -1128,7 +1136,7 @@ fn collect(
                     .get(op as usize)
                     .is_some_and(|o| c.names.contains(&o.service.to_native()))
         };
-        for &(t, w) in &c.alts {
+        for &(t, w) in alts {
             let r = span(&ix.name_offsets, t);
             let v = w * NAME_W * own_n.unwrap_or_else(|| idf(n_ops, r.len()));
             for p in &ix.name_postings[r] {
@@ -1142,7 +1150,11 @@ fn collect(
                 }
                 sc.best_name[i] = sc.best_name[i].max(v);
             }
-            let r = span(&ix.summary_offsets, t);
+            let r = if verb_only {
+                0..0
+            } else {
+                span(&ix.summary_offsets, t)
+            };
             let base =
                 w * SUMMARY_W * own_s.unwrap_or_else(|| idf(n_ops, r.len())) / SUMMARY_TF_SCALE;
             for p in &ix.summary_postings[r] {
