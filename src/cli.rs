@@ -185,6 +185,8 @@ fn print_result(result: ToolResult) -> ExitCode {
 }
 
 fn serve_stdio() -> ExitCode {
+    // Build the search's lookup tables (a few ms) beside the handshake, not in the first query.
+    std::thread::spawn(crate::catalog::search::warm_up);
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

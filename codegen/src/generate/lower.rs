@@ -149,12 +149,6 @@ impl Lowerer {
         let svc = model.service();
         let t = traits(svc);
         let api = t.get("aws.api#service");
-        let get = |v: Option<&Value>, key: &str| {
-            v.and_then(|v| v.get(key))
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string()
-        };
         let protocols: Vec<String> = t
             .keys()
             .filter(|k| k.starts_with("aws.protocols#") || k.starts_with("smithy.protocols#"))
@@ -208,11 +202,11 @@ impl Lowerer {
         Ok(Service {
             name: model.dir.clone(),
             shape_id: model.service_id.clone(),
-            sdk_id: get(api, "sdkId"),
-            endpoint_prefix: get(api, "endpointPrefix"),
-            signing_name: get(t.get("aws.auth#sigv4"), "name"),
-            arn_namespace: get(api, "arnNamespace"),
-            cloudtrail_event_source: get(api, "cloudTrailEventSource"),
+            sdk_id: str_at(api, "sdkId"),
+            endpoint_prefix: str_at(api, "endpointPrefix"),
+            signing_name: str_at(t.get("aws.auth#sigv4"), "name"),
+            arn_namespace: str_at(api, "arnNamespace"),
+            cloudtrail_event_source: str_at(api, "cloudTrailEventSource"),
             cli_name: named.cli_names[model_idx].clone(),
             aliases,
             title: t
@@ -220,15 +214,11 @@ impl Lowerer {
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string(),
-            version: svc
-                .get("version")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string(),
+            version: str_at(Some(svc), "version"),
             protocol,
             protocols,
             aws_query_compatible: t.contains_key("aws.protocols#awsQueryCompatible"),
-            xml_namespace: get(t.get("smithy.api#xmlNamespace"), "uri"),
+            xml_namespace: str_at(t.get("smithy.api#xmlNamespace"), "uri"),
             documentation: cut_at_word(first_paragraph, 600),
             first_op,
             op_count: op_ids.len() as u32,
@@ -271,18 +261,10 @@ impl Lowerer {
             .and_then(Value::as_str)
             .map(html_to_text)
             .unwrap_or_default();
-        let summary = first_sentences(&doc, SUMMARY_CHARS);
+        let summary = first_sentences(skip_boilerplate(&doc), SUMMARY_CHARS);
         let http = t.get("smithy.api#http").map(|h| HttpBinding {
-            method: h
-                .get("method")
-                .and_then(Value::as_str)
-                .unwrap_or("POST")
-                .to_string(),
-            uri: h
-                .get("uri")
-                .and_then(Value::as_str)
-                .unwrap_or("/")
-                .to_string(),
+            method: str_or(Some(h), "method", "POST"),
+            uri: str_or(Some(h), "uri", "/"),
             code: h.get("code").and_then(Value::as_u64).unwrap_or(200) as u16,
         });
         let mut flags = 0;
@@ -654,11 +636,7 @@ impl Lowerer {
                 "smithy.api#xmlName" => out.push(Trait::XmlName(s())),
                 "smithy.api#xmlNamespace" => {
                     let ns = XmlNamespace {
-                        uri: value
-                            .get("uri")
-                            .and_then(Value::as_str)
-                            .unwrap_or("")
-                            .to_string(),
+                        uri: str_at(Some(value), "uri"),
                         prefix: value
                             .get("prefix")
                             .and_then(Value::as_str)
@@ -688,11 +666,7 @@ impl Lowerer {
                     out.extend(value.as_u64().map(|c| Trait::HttpError(c as u16)));
                 }
                 "aws.protocols#awsQueryError" => out.push(Trait::AwsQueryError {
-                    code: value
-                        .get("code")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string(),
+                    code: str_at(Some(value), "code"),
                     http_response_code: value
                         .get("httpResponseCode")
                         .and_then(Value::as_u64)
@@ -732,6 +706,35 @@ impl Lowerer {
             }
         }
     }
+}
+
+/// The documentation without a leading sentence that only says where the operation does not
+/// apply (s3: "This operation is not supported for directory buckets."), which would otherwise
+/// fill the summary.
+fn skip_boilerplate(doc: &str) -> &str {
+    let lead = [
+        "This operation is not supported",
+        "This API is not supported",
+    ];
+    match doc.split_once(". ") {
+        Some((first, rest)) if lead.iter().any(|l| first.starts_with(l)) && !rest.is_empty() => {
+            rest.trim_start()
+        }
+        _ => doc,
+    }
+}
+
+/// The string member `key` of an object (empty when absent or not a string).
+fn str_at(v: Option<&Value>, key: &str) -> String {
+    str_or(v, key, "")
+}
+
+/// The string member `key` of an object, or `default`.
+fn str_or(v: Option<&Value>, key: &str, default: &str) -> String {
+    v.and_then(|v| v.get(key))
+        .and_then(Value::as_str)
+        .unwrap_or(default)
+        .to_string()
 }
 
 /// The index of `value` in a deduplicated side table.
@@ -867,6 +870,21 @@ fn raw_members(model: &Model, raw: &Value, ty: &str) -> Vec<(String, Value)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn summaries_skip_not_supported_boilerplate() {
+        let doc =
+            "This operation is not supported for directory buckets. Returns a list of buckets.";
+        assert_eq!(skip_boilerplate(doc), "Returns a list of buckets.");
+        assert_eq!(
+            skip_boilerplate("Returns a list. More."),
+            "Returns a list. More."
+        );
+        assert_eq!(
+            skip_boilerplate("This operation is not supported."),
+            "This operation is not supported."
+        );
+    }
 
     #[test]
     fn destructive_verbs_match_whole_words() {
