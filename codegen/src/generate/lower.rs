@@ -716,9 +716,14 @@ fn skip_boilerplate(doc: &str) -> &str {
         "This operation is not supported",
         "This API is not supported",
     ];
-    match doc.split_once(". ") {
-        Some((first, rest)) if lead.iter().any(|l| first.starts_with(l)) && !rest.is_empty() => {
-            rest.trim_start()
+    // The first sentence ends at a full stop followed by a space or a line break.
+    let end = doc
+        .char_indices()
+        .find(|&(i, c)| c == '.' && doc[i + 1..].starts_with(char::is_whitespace))
+        .map(|(i, _)| i);
+    match end {
+        Some(i) if lead.iter().any(|l| doc.starts_with(l)) && !doc[i + 1..].trim().is_empty() => {
+            doc[i + 1..].trim_start()
         }
         _ => doc,
     }
