@@ -10,8 +10,9 @@
 //!   both the target shape and the member; patterns are shown translated from Java's dialect
 //!   (see `codegen::generate::regex`), which `regex` and ECMA-262 read alike for the common
 //!   constructs;
-//! - blobs are base64 strings (`contentEncoding`), timestamps `date-time` strings (epoch seconds
-//!   are accepted too, the description says so), documents any JSON;
+//! - blobs are base64 strings (`contentEncoding`); timestamps are `date-time` strings or epoch
+//!   seconds (`"type": ["string", "number"]`, as the validator accepts and as the models' own
+//!   examples write them; the description says so); documents are any JSON;
 //! - documentation is the member's (or the shape's) first sentence or two; defaults,
 //!   deprecation, auto-filled idempotency tokens and streaming members are marked;
 //! - shapes used once are inlined; structures, unions, collections, enums and patterned
@@ -384,7 +385,9 @@ impl Renderer {
                 s.insert("type".into(), "boolean".into());
             }
             ArchivedShapeKind::Timestamp => {
-                s.insert("type".into(), "string".into());
+                // RFC 3339 text, or epoch seconds (the models' own examples use both);
+                // `format` applies to the strings.
+                s.insert("type".into(), json!(["string", "number"]));
                 s.insert("format".into(), "date-time".into());
             }
             ArchivedShapeKind::Blob => {

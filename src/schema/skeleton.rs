@@ -45,13 +45,14 @@ fn example(
     let default = member
         .and_then(|m| m.find_trait(default_of))
         .or_else(|| shape.find_trait(default_of));
+    let c = Constraints::of(cat, shape, member);
     if let Some(d) = default
         && let Ok(v) = serde_json::from_str::<Value>(d)
         && !v.is_null()
+        && default_fits(&v, &c)
     {
         return Some(v);
     }
-    let c = Constraints::of(cat, shape, member);
     match shape.kind {
         ArchivedShapeKind::Structure => {
             let mut out = Map::new();
@@ -154,6 +155,23 @@ fn example(
         }
         ArchivedShapeKind::Document => Some(json!({})),
     }
+}
+
+/// Whether a model default also meets the value's range and length (a few models default a
+/// required member to 0 under `@range(min: 1)`).
+fn default_fits(v: &Value, c: &Constraints) -> bool {
+    let bound = |b: Option<&str>| b.and_then(|t| t.parse::<f64>().ok());
+    if let Some(n) = v.as_f64() {
+        return bound(c.range_min).is_none_or(|m| n >= m)
+            && bound(c.range_max).is_none_or(|m| n <= m);
+    }
+    let len = match v {
+        Value::String(s) => s.chars().count() as u64,
+        Value::Array(a) => a.len() as u64,
+        Value::Object(o) => o.len() as u64,
+        _ => return true,
+    };
+    c.length_min.is_none_or(|m| len >= m) && c.length_max.is_none_or(|m| len <= m)
 }
 
 fn default_of(t: &'static ArchivedTrait) -> Option<&'static str> {

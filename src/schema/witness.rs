@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 use codegen::format::ArchivedCatalog;
-use fancy_regex::Expr;
+use fancy_regex::{Expr, LookAround};
 
 use crate::validate::patterns;
 
@@ -72,8 +72,16 @@ fn find(cat: &ArchivedCatalog, pats: &[u32], min: Option<u64>, max: Option<u64>)
     let Some(&first) = usable.first() else {
         return plain(min, max);
     };
-    let tree = Expr::parse_tree(patterns::display(cat, first)).ok()?;
-    for alt in [0, 1, usize::MAX, 2, 3] {
+    let Ok(tree) = Expr::parse_tree(patterns::display(cat, first)) else {
+        return fallback(&fits);
+    };
+    // Variations: which alternative, how many extra repetitions, and whether positive
+    // look-aheads are written out (`arn:(?=[^:]+:fsx:...)...` wants the look-ahead's text).
+    let variants = [0, 1, usize::MAX, 2, 3]
+        .into_iter()
+        .map(|alt| (alt, false))
+        .chain([(0, true), (1, true)]);
+    for (alt, consume_lookahead) in variants {
         let mut extras = vec![0usize, 1, 2, 4, 8, 16, 64, 256];
         let mut tried = 0;
         while tried < extras.len() {
@@ -82,6 +90,7 @@ fn find(cat: &ArchivedCatalog, pats: &[u32], min: Option<u64>, max: Option<u64>)
             let mut g = Generator {
                 alt,
                 extra,
+                consume_lookahead,
                 captures: HashMap::new(),
                 next_group: 1,
             };
@@ -114,8 +123,17 @@ fn find(cat: &ArchivedCatalog, pats: &[u32], min: Option<u64>, max: Option<u64>)
             }
         }
     }
-    None
+    fallback(&fits)
 }
+
+/// The first of [`FALLBACKS`] that fits.
+fn fallback(fits: &dyn Fn(&str) -> bool) -> Option<String> {
+    FALLBACKS.iter().find(|c| fits(c)).map(|c| (*c).to_string())
+}
+
+/// Values tried when generating from the pattern: they satisfy look-ahead requirements
+/// (mixed case, digits, symbols) that the generator ignores.
+const FALLBACKS: &[&str] = &["Example-Passw0rd", "example-1", "Example1"];
 
 /// A witness without a pattern: `string`, cut or padded to the length bounds.
 fn plain(min: usize, max: usize) -> Option<String> {
@@ -132,6 +150,8 @@ fn plain(min: usize, max: usize) -> Option<String> {
 struct Generator {
     /// Which alternative to take (index, clamped; `usize::MAX` = the last).
     alt: usize,
+    /// Write positive look-aheads' text out instead of skipping them.
+    consume_lookahead: bool,
     /// Extra repetitions beyond the minimum, where the maximum allows.
     extra: usize,
     captures: HashMap<usize, String>,
@@ -145,6 +165,9 @@ impl Generator {
         }
         match e {
             Expr::Empty | Expr::Assertion(_) | Expr::KeepOut => Some(()),
+            Expr::LookAround(inner, LookAround::LookAhead) if self.consume_lookahead => {
+                self.gen_expr(inner, out)
+            }
             Expr::LookAround(inner, _) => {
                 self.next_group += count_groups(inner);
                 Some(())

@@ -259,7 +259,7 @@ impl Translator {
                 }
                 '[' => {
                     let start = self.out.len();
-                    let cost = self.parse_class()?;
+                    let (cost, _) = self.parse_class()?;
                     atom = Some(Atom {
                         start,
                         single: true,
@@ -622,12 +622,18 @@ impl Translator {
     }
 
     /// Parses a `[...]` class (Java syntax) and emits it; returns its estimated size.
-    fn parse_class(&mut self) -> Result<u64> {
+    /// Also returns the class's characters as ranges when it has no properties (used to
+    /// resolve `&&`, which ECMA-262 engines do not have).
+    fn parse_class(&mut self) -> Result<(u64, Option<Ranges>)> {
         self.bump(); // '['
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(self.err("classes nested too deeply"));
         }
+        let class_start = self.out.len();
+        // The `&&` operands seen so far, and the current one (`None`: not plain ranges).
+        let mut operands: Vec<Option<Ranges>> = Vec::new();
+        let mut current: Option<Ranges> = Some(Vec::new());
         self.out.push('[');
         let negated = self.eat("^");
         if negated {
@@ -647,12 +653,18 @@ impl Translator {
                 }
                 '[' => {
                     let start = self.out.len();
-                    cost = cost.max(self.parse_class()?);
+                    let (c, ranges) = self.parse_class()?;
+                    cost = cost.max(c);
+                    match (current.as_mut(), ranges) {
+                        (Some(cur), Some(r)) => cur.extend(r),
+                        _ => current = None,
+                    }
                     flatten_nested_class(&mut self.out, start);
                 }
                 '&' if self.peek_at(1) == Some('&') => {
                     self.pos += 2;
                     self.out.push_str("&&");
+                    operands.push(current.replace(Vec::new()));
                 }
                 _ => match self.parse_class_atom()? {
                     Esc::Char(lo) => {
@@ -677,6 +689,9 @@ impl Translator {
                             }
                         }
                         cost = cost.max(range_cost(lo, hi));
+                        if let Some(cur) = current.as_mut() {
+                            cur.push((lo, hi));
+                        }
                         if first && lo == u32::from(':') {
                             // `[:` would read as a POSIX class (`[[:alpha:]]`) in Rust; Java
                             // means the character.
@@ -691,11 +706,19 @@ impl Translator {
                     Esc::Set { set, negated: neg } => {
                         cost = cost.max(set.cost(neg));
                         self.out.push_str(&set.inside_class(neg));
+                        match (current.as_mut(), &set) {
+                            (Some(cur), CharSet::Ranges(r)) if neg => cur.extend(complement(r)),
+                            (Some(cur), CharSet::Ranges(r)) => cur.extend(r.iter().copied()),
+                            _ => current = None,
+                        }
                     }
                     Esc::Quote(chars) => {
                         for cp in chars {
                             cost = cost.max(char_cost(cp));
                             supplementary |= push_class_range(&mut self.out, cp, cp);
+                            if let Some(cur) = current.as_mut() {
+                                cur.push((cp, cp));
+                            }
                         }
                     }
                     Esc::Raw { .. } => return Err(self.err("assertion inside a class")),
@@ -712,7 +735,35 @@ impl Translator {
         if negated {
             cost = cost.max(COST_WIDE);
         }
-        Ok(cost)
+        let intersected = !operands.is_empty();
+        operands.push(current);
+        let ranges: Option<Ranges> = operands
+            .into_iter()
+            .try_fold(None::<Ranges>, |acc, op| {
+                let op = normalize(without_surrogates(op?));
+                Some(Some(match acc {
+                    None => op,
+                    Some(a) => intersect(&a, &op),
+                }))
+            })
+            .flatten();
+        if intersected && let Some(r) = &ranges {
+            // Resolve `&&` here: write the resulting ranges as one plain class.
+            self.out.truncate(class_start);
+            self.out.push('[');
+            if negated {
+                self.out.push('^');
+            }
+            if r.is_empty() && !negated {
+                // Nothing matches; an empty class is not valid syntax.
+                self.out.push_str(r"^\u{0}-\u{D7FF}\u{E000}-\u{10FFFF}");
+            } else {
+                self.out.push_str(&render_ranges(r));
+            }
+            self.out.push(']');
+        }
+        let ranges = ranges.map(|r| if negated { complement(&r) } else { r });
+        Ok((cost, ranges))
     }
 
     /// One element inside a class: a literal character or an escape.
@@ -1064,6 +1115,59 @@ impl CharSet {
             CharSet::Ranges(_) => COST_WIDE,
         }
     }
+}
+
+/// Inclusive code point ranges.
+type Ranges = Vec<(u32, u32)>;
+
+/// Ranges sorted and merged.
+fn normalize(mut r: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    r.sort_unstable();
+    let mut out: Vec<(u32, u32)> = Vec::with_capacity(r.len());
+    for (lo, hi) in r {
+        match out.last_mut() {
+            Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
+            _ => out.push((lo, hi)),
+        }
+    }
+    out
+}
+
+/// Ranges with the surrogate code points cut out (lone surrogates in a class were read as
+/// the supplementary planes, see the module docs).
+fn without_surrogates(r: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    let mut out = Vec::with_capacity(r.len());
+    for (lo, hi) in r {
+        if lo < 0xD800 {
+            out.push((lo, hi.min(0xD7FF)));
+        }
+        if hi > 0xDFFF {
+            out.push((lo.max(0xE000), hi));
+        }
+        if lo <= 0xDFFF && hi >= 0xD800 {
+            out.push((0x10000, 0x10FFFF));
+        }
+    }
+    out
+}
+
+/// The intersection of two normalized range lists.
+fn intersect(a: &[(u32, u32)], b: &[(u32, u32)]) -> Vec<(u32, u32)> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < a.len() && j < b.len() {
+        let lo = a[i].0.max(b[j].0);
+        let hi = a[i].1.min(b[j].1);
+        if lo <= hi {
+            out.push((lo, hi));
+        }
+        if a[i].1 < b[j].1 {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
 }
 
 /// Class items for ranges.
@@ -1420,7 +1524,12 @@ mod tests {
         // Java reads `-` after a class escape, and `||`, literally.
         assert_eq!(tr(r"[\p{L}\p{N}\p{Z}-_]").0, r"[\p{L}\p{N}\p{Z}\-_]");
         assert_eq!(tr(r"[\p{L}||\p{N}]").0, r"[\p{L}||\p{N}]");
-        assert_eq!(tr(r"[\p{Print}&&[^|:/]]").0, r"[ -\u{7E}&&[^|:/]]");
+        // Intersections of plain ranges are resolved (ECMA-262 has no `&&`).
+        assert_eq!(tr(r"[\p{Print}&&[^|:/]]").0, r"[ -.0-9;-{}\u{7E}]");
+        assert_eq!(tr(r"[a-z&&[^aeiou]]").0, r"[b-df-hj-np-tv-z]");
+        assert_eq!(tr(r"[^a-z&&[^b]]").0, r"[^ac-z]");
+        // With a property, `&&` stays (Rust reads it; ECMA engines do not).
+        assert_eq!(tr(r"[\p{L}&&[^a]]").0, r"[\p{L}&&[^a]]");
         assert_eq!(tr(r"[a&b~c]").0, r"[a\u{26}b\u{7E}c]");
         assert_eq!(tr(r"[]a]").0, r"[\]a]");
         assert_eq!(tr(r"[a-]").0, r"[a\-]");
