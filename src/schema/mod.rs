@@ -49,7 +49,7 @@ pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
 /// Model examples larger than this (serialized) are left out of `examples`.
 const MAX_MODEL_EXAMPLE: usize = 1500;
 /// Rendered schemas kept.
-const CACHE_ENTRIES: usize = 64;
+const CACHE_ENTRIES: usize = 16;
 
 /// The input schema of operation `op` (a clone of the cached rendering).
 pub fn operation_input_schema(op: u32) -> Value {

@@ -830,12 +830,20 @@ impl Walker {
                 hint,
             );
         }
-        for m in &set {
+        for m in shape.members.iter() {
             let name = m.name.as_str();
-            if let Some(v) = map.get(name) {
-                self.path_push(name);
-                self.check(m.target.to_native(), Some(m), v, depth + 1);
-                self.path_pop();
+            match map.get(name) {
+                Some(Value::Null) => {
+                    self.path_push(name);
+                    self.null_member(m, false);
+                    self.path_pop();
+                }
+                Some(v) => {
+                    self.path_push(name);
+                    self.check(m.target.to_native(), Some(m), v, depth + 1);
+                    self.path_pop();
+                }
+                None => {}
             }
         }
         self.unknown_members(shape, map, false);
