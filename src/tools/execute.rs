@@ -156,7 +156,7 @@ fn invoke(_principal: &Principal, r: &Request) -> ToolResult {
             catalog::service(r.service).name.as_str(),
             op.name.as_str()
         ),
-        "Use action 'validate' to check the payload; the payload above is valid. Calling AWS \
+        "Use action 'validate' to check payloads (this one is valid). Calling AWS \
          arrives in a later version.",
     )
     .with("service", catalog::service(r.service).name.as_str())
