@@ -67,7 +67,7 @@ pub struct ToolError {
     pub message: String,
     pub hint: String,
     /// Extra members of the error object (`suggestions`, `errors`, `service`, ...).
-    pub details: Map<String, Value>,
+    pub details: Box<Map<String, Value>>,
 }
 
 impl ToolError {
@@ -76,7 +76,7 @@ impl ToolError {
             error_type,
             message: message.into(),
             hint: hint.into(),
-            details: Map::new(),
+            details: Box::default(),
         }
     }
 
@@ -93,7 +93,7 @@ impl ToolError {
         error.insert("message".into(), self.message.clone().into());
         error.insert("hint".into(), self.hint.clone().into());
         error.insert("retryable".into(), self.error_type.retryable().into());
-        for (k, v) in &self.details {
+        for (k, v) in self.details.iter() {
             error.insert(k.clone(), v.clone());
         }
         let mut root = Map::new();

@@ -383,10 +383,10 @@ impl Lowerer {
     }
 
     fn lookup(&self, model_idx: usize, id: &str) -> Option<&ShapeIdx> {
-        if id.starts_with("smithy.api#") {
-            if let Some(i) = self.shape_index.get(&(usize::MAX, id.to_string())) {
-                return Some(i);
-            }
+        if id.starts_with("smithy.api#")
+            && let Some(i) = self.shape_index.get(&(usize::MAX, id.to_string()))
+        {
+            return Some(i);
         }
         self.shape_index.get(&(model_idx, id.to_string()))
     }

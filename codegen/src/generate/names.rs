@@ -136,8 +136,8 @@ fn alias_table(
     let mut table: BTreeMap<String, usize> = BTreeMap::new();
     for tier in 0..4 {
         let mut claims: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (k, &i) in subset.iter().enumerate() {
-            for alias in &tiers[k][tier] {
+        for (&i, service_tiers) in subset.iter().zip(&tiers) {
+            for alias in &service_tiers[tier] {
                 claims.entry(alias.as_str()).or_default().push(i);
             }
         }
