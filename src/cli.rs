@@ -19,7 +19,7 @@ use crate::{
     long_about = "MCP server that lets AI clients search, inspect, validate and call any AWS API.\n\n\
                   Without a subcommand it serves the Model Context Protocol over stdin/stdout \
                   (newline-delimited JSON-RPC); logs go to stderr (RUST_LOG or AWS_MCP_LOG, \
-                  default `warn`).",
+                  default `warn,rmcp=error`).",
     disable_version_flag = true
 )]
 pub struct Cli {
