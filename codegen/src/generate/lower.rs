@@ -284,16 +284,7 @@ impl Lowerer {
         if t.contains_key("smithy.api#deprecated") {
             flags |= OP_DEPRECATED;
         }
-        let auth: Vec<String> = t
-            .get("smithy.api#auth")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let auth = strings(t.get("smithy.api#auth"));
         if t.contains_key("smithy.api#optionalAuth")
             || t.get("smithy.api#auth")
                 .and_then(Value::as_array)
@@ -351,17 +342,10 @@ impl Lowerer {
             http_checksum: minified("aws.protocols#httpChecksum"),
             static_context_params: minified("smithy.rules#staticContextParams"),
             operation_context_params: minified("smithy.rules#operationContextParams"),
-            request_compression: t
-                .get("smithy.api#requestCompression")
-                .and_then(|r| r.get("encodings"))
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default(),
+            request_compression: strings(
+                t.get("smithy.api#requestCompression")
+                    .and_then(|r| r.get("encodings")),
+            ),
             auth,
             examples,
         })
@@ -727,6 +711,18 @@ fn skip_boilerplate(doc: &str) -> &str {
         }
         _ => doc,
     }
+}
+
+/// The strings of a JSON array (empty when absent; non-strings skipped).
+fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The string member `key` of an object (empty when absent or not a string).
