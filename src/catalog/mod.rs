@@ -163,15 +163,17 @@ fn quote_list(items: &[String]) -> String {
 /// The canonical names of the services whose names or aliases are closest to `name`.
 pub fn closest_services(name: &str, n: usize) -> Vec<String> {
     let key = name.trim().to_ascii_lowercase();
+    let budget = distance_budget(&key);
     let mut scored: Vec<(usize, &str)> = Vec::new();
     for (i, s) in get().services.iter().enumerate() {
         let best = service_names(i as u32)
-            .map(|alias| name_distance(&key, alias))
-            .min()
-            .unwrap_or(usize::MAX);
-        scored.push((best, s.name.as_str()));
+            .filter_map(|alias| name_distance(&key, alias, budget))
+            .min();
+        if let Some(d) = best {
+            scored.push((d, s.name.as_str()));
+        }
     }
-    pick_closest(scored, &key, n)
+    pick_closest(scored, n)
 }
 
 /// The names of the operations of a service closest to `name`.
@@ -182,22 +184,24 @@ pub fn closest_operations(service_idx: u32, name: &str, n: usize) -> Vec<String>
         .filter(|c| !matches!(c, '-' | '_' | ' '))
         .flat_map(char::to_lowercase)
         .collect();
+    let budget = distance_budget(&key);
     let scored: Vec<(usize, &str)> = service_operations(service_idx)
-        .map(|i| {
+        .filter_map(|i| {
             let op = operation(i);
-            (
-                name_distance(&key, &op.name.as_str().to_ascii_lowercase()),
-                op.name.as_str(),
-            )
+            let d = name_distance(&key, &op.name.as_str().to_ascii_lowercase(), budget)?;
+            Some((d, op.name.as_str()))
         })
         .collect();
-    pick_closest(scored, &key, n)
+    pick_closest(scored, n)
 }
 
-/// Keeps candidates within a distance proportionate to the input's length, best first.
-fn pick_closest(mut scored: Vec<(usize, &str)>, key: &str, n: usize) -> Vec<String> {
-    let budget = (key.chars().count() / 2).max(2);
-    scored.retain(|(d, _)| *d <= budget);
+/// How far a suggestion may be from what was typed: proportionate to its length.
+fn distance_budget(key: &str) -> usize {
+    (key.chars().count() / 2).max(2)
+}
+
+/// The closest `n` candidates, best first.
+fn pick_closest(mut scored: Vec<(usize, &str)>, n: usize) -> Vec<String> {
     scored.sort();
     scored.dedup_by(|a, b| a.1 == b.1);
     scored
@@ -207,14 +211,17 @@ fn pick_closest(mut scored: Vec<(usize, &str)>, key: &str, n: usize) -> Vec<Stri
         .collect()
 }
 
-/// Edit distance, with a discount when one name contains the other (`dynamo` → `dynamodb`).
-fn name_distance(a: &str, b: &str) -> usize {
-    let d = levenshtein(a, b);
+/// Edit distance when within `budget`, with a discount when one name contains the other
+/// (`dynamo` → `dynamodb`). Names whose lengths alone differ by more than the budget are
+/// skipped without computing the distance.
+fn name_distance(a: &str, b: &str, budget: usize) -> Option<usize> {
     if a.len() >= 3 && (b.contains(a) || a.contains(b)) {
-        d.min(1)
-    } else {
-        d
+        return Some(usize::from(a != b));
     }
+    if a.chars().count().abs_diff(b.chars().count()) > budget {
+        return None;
+    }
+    Some(levenshtein(a, b)).filter(|&d| d <= budget)
 }
 
 /// Levenshtein distance over chars (two rows).
