@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::{
     catalog,
-    mcp::AwsExecServer,
+    mcp::{AwsExecServer, StructuredContent},
     tools::{Principal, ToolResult},
 };
 
@@ -175,7 +175,13 @@ fn print_json(value: &Value) -> ExitCode {
 /// Prints a tool result; a tool error prints the error JSON and fails.
 fn print_result(result: ToolResult) -> ExitCode {
     match result {
-        Ok(value) => print_json(&value),
+        Ok(output) => match output.into_value() {
+            Ok(value) => print_json(&value),
+            Err(e) => {
+                eprintln!("error: cannot print the result: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Err(error) => {
             let _ = print_json(&error.to_json());
             eprintln!("{}", error.to_text());
@@ -197,7 +203,9 @@ fn serve_stdio() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(crate::transport::stdio::serve(AwsExecServer::default()));
+    let result = runtime.block_on(crate::transport::stdio::serve(
+        AwsExecServer::default().with_structured_content(StructuredContent::FromText),
+    ));
     // A blocking stdin read (stdin not a pipe) must not hold the process open.
     runtime.shutdown_timeout(Duration::from_millis(100));
     match result {

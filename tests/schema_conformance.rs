@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use aws_exec_mcp::catalog;
-use aws_exec_mcp::schema::{operation_input_schema, render_operation, render_operation_in};
+use aws_exec_mcp::schema::{operation_input_schema, render_operation_in};
 use aws_exec_mcp::tools::{ErrorType, Principal, execute, schema};
 use aws_exec_mcp::validate::{IssueKind, ValidationIssue, validate_input, validate_input_in};
 use codegen::format::*;
@@ -114,7 +114,7 @@ fn check_services<'a>(names: impl Iterator<Item = &'a str>) -> (usize, Vec<Strin
         for o in catalog::service_operations(s) {
             checked += 1;
             let label = format!("{name} {}", catalog::operation(o).name.as_str());
-            let schema = render_operation(o);
+            let schema = operation_input_schema(o);
             if let Err(e) = jsonschema::meta::validate(&schema) {
                 failures.push(format!("{label}: not valid draft 2020-12: {e}"));
                 continue;
@@ -587,6 +587,8 @@ fn idempotency_tokens_are_optional_and_marked() {
         &json!({"action": "validate", "service": "ec2",
         "operation": "RunInstances", "payload": {"MinCount": 1, "MaxCount": 1}}),
     )
+    .unwrap()
+    .into_value()
     .unwrap();
     assert_eq!(r["valid"], true);
     assert_eq!(r["autoFilled"], json!(["ClientToken"]));
@@ -657,6 +659,8 @@ fn schema_tool_returns_canonical_names() {
         &Principal::Local,
         &json!({"service": "S3API", "operation": "put-object"}),
     )
+    .unwrap()
+    .into_value()
     .unwrap();
     assert_eq!(r["service"], "s3");
     assert_eq!(r["operation"], "PutObject");
@@ -693,6 +697,8 @@ fn execute_validate_and_invoke() {
         &json!({"action": "validate", "service": "s3", "operation": "ListObjectsV2",
         "payload": "{\"Bucket\": \"my-bucket\", \"MaxKeys\": 10}"}),
     )
+    .unwrap()
+    .into_value()
     .unwrap();
     assert_eq!(ok["valid"], true);
     assert_eq!(ok["readOnly"], true);
@@ -702,6 +708,8 @@ fn execute_validate_and_invoke() {
         &json!({"action": "validate", "service": "s3",
         "operation": "DeleteBucket", "payload": {"Bucket": "b"}}),
     )
+    .unwrap()
+    .into_value()
     .unwrap();
     assert_eq!(destructive["destructive"], true);
 
@@ -760,6 +768,8 @@ fn execute_validate_and_invoke() {
         &me,
         &json!({"action": "validate", "service": "s3", "operation": "ListBuckets"}),
     )
+    .unwrap()
+    .into_value()
     .unwrap();
     assert_eq!(ok["valid"], true);
     // No input: any member is unknown.
@@ -1013,10 +1023,10 @@ fn latency_of_the_largest_schemas_and_validation() {
         ("dynamodb", "Query"),
     ] {
         let o = op(svc, name);
-        let schema = render_operation(o);
+        let schema = operation_input_schema(o);
         let size = schema.to_string().len();
         let render = per_call(200, || {
-            std::hint::black_box(render_operation(o));
+            std::hint::black_box(operation_input_schema(o));
         });
         let cached = per_call(2000, || {
             std::hint::black_box(operation_input_schema(o));

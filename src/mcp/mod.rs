@@ -11,6 +11,7 @@
 //! [`ServerHandler::supported_protocol_versions`] lists exactly those three and the preferred
 //! version in [`ServerHandler::get_info`] is 2025-11-25.
 
+pub mod encode;
 pub mod tools;
 
 use std::{borrow::Cow, panic::AssertUnwindSafe};
@@ -26,7 +27,7 @@ use rmcp::{
 };
 use serde_json::{Value, json};
 
-use crate::tools::{Principal, ToolError, ToolResult};
+use crate::tools::{Principal, ToolError, ToolOutput, ToolResult};
 
 /// The protocol versions this server speaks (all with the `initialize` handshake).
 pub const PROTOCOL_VERSIONS: [ProtocolVersion; 3] = [
@@ -53,10 +54,23 @@ Pass arguments at the top level of each tool call, never wrapped in a 'payload' 
 aws_execute has a 'payload', holding the AWS parameters). When a tool returns an error, read \
 its type and hint: they say what to change.";
 
+/// How a successful tool result carries its `structuredContent`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StructuredContent {
+    /// As a JSON value inside the result: works with any transport.
+    #[default]
+    Value,
+    /// Written by the transport from the result's text block (see [`encode`]): for transports
+    /// that serialise with [`encode::encode_line`], like stdio. Saves building and serialising
+    /// the value a second time.
+    FromText,
+}
+
 /// The MCP server. Stateless: every call goes straight to the tool functions.
 #[derive(Debug, Clone)]
 pub struct AwsExecServer {
     principal: Principal,
+    structured: StructuredContent,
 }
 
 impl Default for AwsExecServer {
@@ -67,7 +81,16 @@ impl Default for AwsExecServer {
 
 impl AwsExecServer {
     pub fn new(principal: Principal) -> Self {
-        AwsExecServer { principal }
+        AwsExecServer {
+            principal,
+            structured: StructuredContent::default(),
+        }
+    }
+
+    /// The same server, carrying `structuredContent` as `mode` says.
+    pub fn with_structured_content(mut self, mode: StructuredContent) -> Self {
+        self.structured = mode;
+        self
     }
 
     /// Runs tool `name` on `arguments`; `None` when there is no such tool.
@@ -82,18 +105,34 @@ impl AwsExecServer {
         let outcome =
             std::panic::catch_unwind(AssertUnwindSafe(|| run(&self.principal, arguments)));
         Some(match outcome {
-            Ok(Ok(value)) => success_result(value),
+            Ok(Ok(output)) => success_result(output, self.structured),
             Ok(Err(error)) => error_result(&error),
             Err(_) => internal_error_result(name),
         })
     }
 }
 
-/// `structuredContent` = the value, plus the same JSON as text (compact, UTF-8).
-pub fn success_result(value: Value) -> CallToolResult {
-    let text = value.to_string();
+/// `structuredContent` = the result, plus the same JSON as text (compact, UTF-8).
+pub fn success_result(output: impl Into<ToolOutput>, mode: StructuredContent) -> CallToolResult {
+    let output = output.into();
+    let text = output.to_json_text();
+    let structured = match mode {
+        StructuredContent::FromText => None,
+        StructuredContent::Value => match output.into_value() {
+            Ok(value) => Some(value),
+            // Our own serialisation always parses back; keep the text if it somehow does not.
+            Err(e) => {
+                tracing::error!("a tool result does not parse back: {e}");
+                None
+            }
+        },
+    };
     let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
-    result.structured_content = Some(value);
+    match structured {
+        Some(value) => result.structured_content = Some(value),
+        None if mode == StructuredContent::FromText => encode::mark_from_text(&mut result),
+        None => {}
+    }
     result
 }
 
@@ -215,7 +254,7 @@ mod tests {
 
     #[test]
     fn success_carries_structured_content_and_the_same_json_as_text() {
-        let r = success_result(json!({"count": 1, "name": "Zoë"}));
+        let r = success_result(json!({"count": 1, "name": "Zoë"}), StructuredContent::Value);
         let v = serde_json::to_value(&r).unwrap();
         assert_eq!(v["isError"], false);
         assert_eq!(v["structuredContent"]["name"], "Zoë");
@@ -224,6 +263,32 @@ mod tests {
         assert_eq!(
             serde_json::from_str::<Value>(text).unwrap(),
             v["structuredContent"]
+        );
+    }
+
+    #[test]
+    fn from_text_results_encode_to_the_same_message() {
+        use rmcp::model::{JsonRpcMessage, JsonRpcResponse, JsonRpcVersion2_0, NumberOrString};
+        let server = AwsExecServer::default();
+        let args = json!({"service": "s3", "operation": "PutObject"});
+        let line = |mode| {
+            let result = server
+                .clone()
+                .with_structured_content(mode)
+                .call(tools::SCHEMA, &args)
+                .unwrap();
+            let message = JsonRpcMessage::Response(JsonRpcResponse {
+                jsonrpc: JsonRpcVersion2_0,
+                id: NumberOrString::Number(1),
+                result: rmcp::model::ServerResult::CallToolResult(result),
+            });
+            serde_json::from_slice::<Value>(&encode::encode_line(message).unwrap()).unwrap()
+        };
+        let fast = line(StructuredContent::FromText);
+        assert_eq!(fast, line(StructuredContent::Value));
+        assert_eq!(
+            fast["result"]["structuredContent"]["operation"],
+            "PutObject"
         );
     }
 

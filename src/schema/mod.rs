@@ -21,14 +21,14 @@
 //! - `examples` holds a skeleton of the required members (checked against the validator) and,
 //!   when it validates and is small, the first example from the model.
 //!
-//! Rendering walks the graph twice (count uses, then render) and takes microseconds; the last
-//! few schemas are cached anyway since agents ask for the same operation repeatedly.
+//! Rendering walks the graph twice (count uses, then render) and takes well under a
+//! millisecond; `aws_get_operation_schema` keeps its serialised replies in a bounded cache since
+//! agents ask for the same operation repeatedly.
 
 mod skeleton;
 mod witness;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, OnceLock};
 
 use codegen::format::{
     ArchivedCatalog, ArchivedMember, ArchivedShape, ArchivedShapeKind, ArchivedTrait, T_DEPRECATED,
@@ -48,35 +48,8 @@ pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
 
 /// Model examples larger than this (serialized) are left out of `examples`.
 const MAX_MODEL_EXAMPLE: usize = 1500;
-/// Rendered schemas kept.
-const CACHE_ENTRIES: usize = 16;
-
-/// The input schema of operation `op` (a clone of the cached rendering).
+/// The input schema of operation `op` (rendered afresh; the schema tool caches its replies).
 pub fn operation_input_schema(op: u32) -> Value {
-    (*operation_input_schema_shared(op)).clone()
-}
-
-/// The input schema of operation `op`, shared with the cache.
-pub fn operation_input_schema_shared(op: u32) -> Arc<Value> {
-    static CACHE: OnceLock<Mutex<HashMap<u32, Arc<Value>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Ok(map) = cache.lock()
-        && let Some(hit) = map.get(&op)
-    {
-        return Arc::clone(hit);
-    }
-    let schema = Arc::new(render_operation_in(catalog::get(), op));
-    if let Ok(mut map) = cache.lock() {
-        if map.len() >= CACHE_ENTRIES {
-            map.clear();
-        }
-        map.insert(op, Arc::clone(&schema));
-    }
-    schema
-}
-
-/// Renders the schema of operation `op` without the cache.
-pub fn render_operation(op: u32) -> Value {
     render_operation_in(catalog::get(), op)
 }
 

@@ -65,7 +65,7 @@ pub struct Request {
 pub fn run(principal: &Principal, args: &Value) -> ToolResult {
     let request = parse(args)?;
     match request.action {
-        Action::Validate => Ok(validated(&request)),
+        Action::Validate => Ok(validated(&request).into()),
         Action::Invoke => invoke(principal, &request),
     }
 }

@@ -3,9 +3,12 @@
 //! turns a result into `structuredContent` + a text block, and an error into an `isError`
 //! result carrying `{error: {type, message, hint, ...}}`.
 
+mod cache;
 pub mod execute;
 pub mod schema;
 pub mod search;
+
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -116,4 +119,38 @@ impl ToolError {
     }
 }
 
-pub type ToolResult = Result<Value, ToolError>;
+/// A tool's successful result.
+#[derive(Debug, Clone)]
+pub enum ToolOutput {
+    /// A JSON value built for this call.
+    Value(Value),
+    /// The result already serialised as compact JSON: a cached rendering, shared between
+    /// calls so that a hit costs neither a deep copy nor a second serialisation.
+    Json(Arc<str>),
+}
+
+impl From<Value> for ToolOutput {
+    fn from(value: Value) -> Self {
+        ToolOutput::Value(value)
+    }
+}
+
+impl ToolOutput {
+    /// The compact JSON text of the result.
+    pub fn to_json_text(&self) -> String {
+        match self {
+            ToolOutput::Value(v) => v.to_string(),
+            ToolOutput::Json(text) => text.to_string(),
+        }
+    }
+
+    /// The result as a JSON value (parsing a pre-serialised one).
+    pub fn into_value(self) -> Result<Value, serde_json::Error> {
+        match self {
+            ToolOutput::Value(v) => Ok(v),
+            ToolOutput::Json(text) => serde_json::from_str(&text),
+        }
+    }
+}
+
+pub type ToolResult = Result<ToolOutput, ToolError>;

@@ -5,9 +5,11 @@
 //! their canonical names. Returns `{service, operation, description, schema}` where the schema
 //! comes from [`crate::schema`]. Also home of the small argument checks the execute tool shares.
 
+use std::sync::{Arc, Mutex, OnceLock};
+
 use serde_json::{Map, Value};
 
-use super::{ErrorType, Principal, ToolError, ToolResult};
+use super::{ErrorType, Principal, ToolError, ToolOutput, ToolResult, cache::ReplyCache};
 use crate::catalog;
 
 /// The tool's name, for messages.
@@ -16,6 +18,8 @@ const TOOL: &str = "aws_get_operation_schema";
 const ARGS: &[&str] = &["service", "operation"];
 /// Longest operation description returned (characters; the full text can be long).
 const DESCRIPTION_CHARS: usize = 1200;
+/// Bytes of serialised replies kept (the largest, ec2 RunInstances, is about 45 KB).
+const CACHE_BUDGET_BYTES: usize = 8 * 1024 * 1024;
 
 pub fn run(_principal: &Principal, args: &Value) -> ToolResult {
     let example = r#"{"service": "s3", "operation": "PutObject"}"#;
@@ -23,10 +27,30 @@ pub fn run(_principal: &Principal, args: &Value) -> ToolResult {
     reject_unknown(TOOL, map, ARGS, example)?;
     let service = name_arg(TOOL, map, "service", example)?;
     let operation = name_arg(TOOL, map, "operation", example)?;
-    let (s, op) = catalog::resolve_operation(service, operation)?;
-    let svc = catalog::service(s);
+    let (_, op) = catalog::resolve_operation(service, operation)?;
+    Ok(ToolOutput::Json(reply_json(op)))
+}
+
+/// The reply for operation `op` as compact JSON, from the cache or rendered and cached.
+fn reply_json(op: u32) -> Arc<str> {
+    static CACHE: OnceLock<Mutex<ReplyCache>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(ReplyCache::new(CACHE_BUDGET_BYTES)));
+    if let Ok(mut c) = cache.lock()
+        && let Some(hit) = c.get(op)
+    {
+        return hit;
+    }
+    let text: Arc<str> = reply(op).to_string().into();
+    if let Ok(mut c) = cache.lock() {
+        c.insert(op, Arc::clone(&text));
+    }
+    text
+}
+
+/// `{service, operation, description, schema}` for operation `op`.
+fn reply(op: u32) -> Value {
     let o = catalog::operation(op);
-    // Built by hand: `json!` would deep-copy the schema through `to_value`.
+    let svc = catalog::service(o.service.to_native());
     let mut out = Map::new();
     out.insert("service".into(), svc.name.as_str().into());
     out.insert("operation".into(), o.name.as_str().into());
@@ -35,7 +59,7 @@ pub fn run(_principal: &Principal, args: &Value) -> ToolResult {
         operation_description(o.documentation.as_str(), o.summary.as_str()).into(),
     );
     out.insert("schema".into(), crate::schema::operation_input_schema(op));
-    Ok(Value::Object(out))
+    Value::Object(out)
 }
 
 /// The operation's documentation, cut at a sentence (or word) near [`DESCRIPTION_CHARS`].

@@ -65,7 +65,7 @@ pub fn run(_principal: &Principal, args: &Value) -> ToolResult {
         out.insert("hint".into(), no_match_hint(service.is_some()).into());
     }
     out.insert("results".into(), Value::Array(results));
-    Ok(Value::Object(out))
+    Ok(Value::Object(out).into())
 }
 
 fn no_match_hint(filtered: bool) -> String {
@@ -230,13 +230,13 @@ mod tests {
     fn err(args: Value) -> ToolError {
         match run(&Principal::Local, &args) {
             Err(e) => e,
-            Ok(v) => panic!("expected an error for {args}, got {v}"),
+            Ok(v) => panic!("expected an error for {args}, got {}", v.to_json_text()),
         }
     }
 
     fn ok(args: Value) -> Value {
         match run(&Principal::Local, &args) {
-            Ok(v) => v,
+            Ok(v) => v.into_value().unwrap(),
             Err(e) => panic!("unexpected error for {args}: {}", e.to_text()),
         }
     }

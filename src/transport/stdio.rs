@@ -61,9 +61,9 @@ pub struct StdioTasks {
     writer: JoinHandle<std::io::Result<()>>,
 }
 
-/// Serialises one message as a line: compact JSON, UTF-8 (not ASCII-escaped), `\n`-terminated.
-/// JSON text never holds a raw newline, so a line is always exactly one message.
-fn encode_line<T: serde::Serialize>(message: &T) -> Result<Vec<u8>, serde_json::Error> {
+/// Serialises one of our own replies as a line: compact JSON, UTF-8 (not ASCII-escaped),
+/// `\n`-terminated. JSON text never holds a raw newline, so a line is always exactly one message.
+fn encode_line(message: &Value) -> Result<Vec<u8>, serde_json::Error> {
     let mut line = serde_json::to_vec(message)?;
     line.push(b'\n');
     Ok(line)
@@ -99,7 +99,8 @@ impl Transport<RoleServer> for StdioTransport {
         item: ServerJsonRpcMessage,
     ) -> impl Future<Output = Result<(), Self::Error>> + Send + 'static {
         let outbound = self.outbound.clone();
-        let line = encode_line(&item);
+        // Writes a result's `structuredContent` from its text when the server marked it so.
+        let line = crate::mcp::encode::encode_line(item);
         async move {
             let line = line?;
             match outbound {
