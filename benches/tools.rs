@@ -67,8 +67,18 @@ fn main() {
         ("dynamodb", "Query"),
     ] {
         let args = json!({"service": svc, "operation": op});
-        time(&format!("schema {svc}:{op}"), 200, || {
+        time(&format!("schema {svc}:{op} (cached reply)"), 200, || {
             schema::run(&me, &args).is_ok()
+        });
+        // What a first call costs: rendering the schema from the shape graph and serialising it.
+        let Ok((_, op_idx)) = aws_exec_mcp::catalog::resolve_operation(svc, op) else {
+            println!("schema {svc}:{op}: not in this build");
+            continue;
+        };
+        time(&format!("schema {svc}:{op} (first render)"), 200, || {
+            !aws_exec_mcp::schema::operation_input_schema(op_idx)
+                .to_string()
+                .is_empty()
         });
     }
     let validates: [(&str, &str, Value); 3] = [

@@ -2,8 +2,9 @@
 # The benchmark: builds the release binary (full catalog), then prints
 #  - in-process tool timings (cargo bench --bench tools),
 #  - end-to-end figures over stdio (scripts/bench.py): start -> initialize, search/schema/validate
-#    latency and reply sizes, peak RSS, binary size,
-#  - with --slim: the size of a two-service build (AWS_MCP_SERVICES=ec2,s3, own target dir).
+#    latency and reply sizes, peak RSS, binary size; once as scheduled by the OS and once with
+#    client and server pinned to one CPU (no cross-CPU wake-ups),
+#  - with BENCH_SLIM=1: the size of a two-service build (AWS_MCP_SERVICES=ec2,s3, own target dir).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
@@ -12,6 +13,14 @@ cargo bench --quiet --bench tools 2>/dev/null
 echo
 echo "== end to end over stdio (scripts/bench.py)"
 python3 scripts/bench.py --bin target/release/aws-exec-mcp "$@"
+# On a VM, waking a process on the other (idle) vCPU can add ~0.3 ms per message, in
+# bursts; with client and server on one CPU that artefact is gone and what is left is the
+# server's own cost plus the pipe.
+if command -v taskset >/dev/null; then
+  echo
+  echo "== end to end over stdio, client and server pinned to one CPU (taskset -c 0)"
+  taskset -c 0 python3 scripts/bench.py --bin target/release/aws-exec-mcp "$@"
+fi
 if [ "${BENCH_SLIM:-0}" = 1 ]; then
   echo
   echo "== slim build: AWS_MCP_SERVICES=ec2,s3"
