@@ -7,7 +7,17 @@ use std::time::{Duration, Instant};
 use aws_exec_mcp::tools::{Principal, execute, schema, search};
 use serde_json::{Value, json};
 
-fn time(name: &str, rounds: usize, mut f: impl FnMut() -> bool) {
+fn time(name: &str, rounds: usize, f: impl FnMut() -> bool) {
+    time_with_setup(name, rounds, || {}, f);
+}
+
+/// Like [`time`], running `setup` (not timed) before each call.
+fn time_with_setup(
+    name: &str,
+    rounds: usize,
+    mut setup: impl FnMut(),
+    mut f: impl FnMut() -> bool,
+) {
     // Warm-up (lazy caches, page faults), then measure each call.
     for _ in 0..3 {
         f();
@@ -15,6 +25,7 @@ fn time(name: &str, rounds: usize, mut f: impl FnMut() -> bool) {
     let mut samples: Vec<Duration> = Vec::with_capacity(rounds);
     let mut failures = 0;
     for _ in 0..rounds {
+        setup();
         let t = Instant::now();
         failures += usize::from(!f());
         samples.push(t.elapsed());
@@ -61,6 +72,24 @@ fn main() {
     time("search, the queries above in turn", 2000, || {
         next.next().is_some_and(|a| search::run(&me, a).is_ok())
     });
+    // Again, with the CPU caches flushed before each call (a 32 MiB buffer written through, not
+    // timed): what a query costs when the client and other processes ran in between, as over
+    // stdio.
+    let mut flush = vec![0u8; 32 << 20];
+    let mut round = 0u8;
+    let mut next = mixed.iter().cycle();
+    time_with_setup(
+        "search, in turn, caches flushed",
+        600,
+        || {
+            round = round.wrapping_add(1);
+            for byte in flush.iter_mut().step_by(64) {
+                *byte = byte.wrapping_add(round);
+            }
+            std::hint::black_box(&flush);
+        },
+        || next.next().is_some_and(|a| search::run(&me, a).is_ok()),
+    );
     for (svc, op) in [
         ("ec2", "RunInstances"),
         ("s3", "PutObject"),

@@ -218,6 +218,8 @@ struct Tables {
     families: Vec<Vec<u32>>,
     /// Per service: its successors (`waf` → wafv2, `ses` → sesv2), which answer to its name.
     successors: Vec<Vec<u32>>,
+    /// Per operation: what base scoring reads.
+    ops: Vec<OpMeta>,
 }
 
 struct PreparedPhrase {
@@ -311,6 +313,19 @@ fn build_tables(ix: &ArchivedSearchIndex) -> Tables {
                 .collect()
         })
         .collect();
+    let ops = ix
+        .ops
+        .iter()
+        .enumerate()
+        .map(|(i, o)| OpMeta {
+            service: o.service.to_native(),
+            verb: o.verb.to_native(),
+            prior: o.prior.to_native(),
+            name_bits: ix.op_name_terms[span(&ix.op_name_offsets, i as u32)]
+                .iter()
+                .fold(0, |bits, t| bits | name_bit(t.to_native())),
+        })
+        .collect();
     Tables {
         phrases,
         synonyms,
@@ -318,6 +333,7 @@ fn build_tables(ix: &ArchivedSearchIndex) -> Tables {
         read_verbs,
         families,
         successors,
+        ops,
     }
 }
 
@@ -928,16 +944,40 @@ fn idf(n: usize, df: usize) -> f32 {
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 
-/// Per-query scratch space, reused by the thread.
+/// Per-query scratch space, reused by the thread: one slot per operation.
 #[derive(Default)]
 struct Scratch {
-    acc: Vec<f32>,
-    best_name: Vec<f32>,
-    best_summary: Vec<f32>,
-    /// 0: not a candidate; 1: candidate; 2: candidate spelled exactly.
-    mark: Vec<u8>,
-    /// A search is using the arrays (they are reset entry by entry when it ends).
+    slots: Vec<Slot>,
+    /// A search is using the slots (they are reset entry by entry when it ends).
     in_use: bool,
+}
+
+/// What a query accumulates for one operation. The fields sit together so that touching an
+/// operation costs one cache line, not one per array: with a cold cache (the client ran in
+/// between), misses are most of a query's time.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    acc: f32,
+    best_name: f32,
+    best_summary: f32,
+    /// 0: not a candidate; 1: candidate; 2: candidate spelled exactly.
+    mark: u8,
+}
+
+/// What base scoring reads of an operation, packed (16 bytes) and built once.
+#[derive(Clone, Copy)]
+struct OpMeta {
+    service: u32,
+    verb: u32,
+    prior: f32,
+    /// One bit per name term (see [`name_bit`]): a term whose bit is clear is not in the name,
+    /// so most candidates never read their name.
+    name_bits: u32,
+}
+
+/// The bit of `term` in [`OpMeta::name_bits`].
+fn name_bit(term: u32) -> u32 {
+    1 << (term.wrapping_mul(0x9E37_79B9) >> 27)
 }
 
 thread_local! {
@@ -1029,12 +1069,9 @@ fn score_with(
 ) -> Vec<(Hit, Parts)> {
     let n_ops = ix.ops.len();
     // Fresh arrays the first time, or when an earlier search did not finish (a panic).
-    if sc.acc.len() != n_ops || sc.in_use {
+    if sc.slots.len() != n_ops || sc.in_use {
         *sc = Scratch {
-            acc: vec![0.0; n_ops],
-            best_name: vec![0.0; n_ops],
-            best_summary: vec![0.0; n_ops],
-            mark: vec![0; n_ops],
+            slots: vec![Slot::default(); n_ops],
             in_use: false,
         };
     }
@@ -1076,8 +1113,7 @@ fn score_with(
     }
     // Reset the scratch entries this query used.
     for &op in &candidates {
-        sc.acc[op as usize] = 0.0;
-        sc.mark[op as usize] = 0;
+        sc.slots[op as usize] = Slot::default();
     }
     sc.in_use = false;
     let cmp = |a: &(Hit, Parts), b: &(Hit, Parts)| {
@@ -1091,7 +1127,7 @@ fn score_with(
     hits
 }
 
-/// Reads the posting lists of the query's terms into `sc.acc` and gathers the candidates
+/// Reads the posting lists of the query's terms into the scratch slots and gathers the candidates
 /// (operations matched by a word, spelled exactly, or of a service named).
 fn collect(
     ix: &ArchivedSearchIndex,
@@ -1131,10 +1167,10 @@ fn collect(
             .map(|df| idf(n_ops, df));
         let named = |op: u32| {
             !c.names.is_empty()
-                && ix
+                && TABLES
                     .ops
                     .get(op as usize)
-                    .is_some_and(|o| c.names.contains(&o.service.to_native()))
+                    .is_some_and(|o| c.names.contains(&o.service))
         };
         for &(t, w) in alts {
             let r = span(&ix.name_offsets, t);
@@ -1144,11 +1180,11 @@ fn collect(
                 if !in_range(op) || named(op) {
                     continue;
                 }
-                let i = op as usize;
-                if sc.best_name[i] == 0.0 && sc.best_summary[i] == 0.0 {
+                let slot = &mut sc.slots[op as usize];
+                if slot.best_name == 0.0 && slot.best_summary == 0.0 {
                     touched.push(op);
                 }
-                sc.best_name[i] = sc.best_name[i].max(v);
+                slot.best_name = slot.best_name.max(v);
             }
             let r = if verb_only {
                 0..0
@@ -1162,26 +1198,26 @@ fn collect(
                 if !in_range(op) || named(op) {
                     continue;
                 }
-                let i = op as usize;
-                if sc.best_name[i] == 0.0 && sc.best_summary[i] == 0.0 {
+                let slot = &mut sc.slots[op as usize];
+                if slot.best_name == 0.0 && slot.best_summary == 0.0 {
                     touched.push(op);
                 }
-                sc.best_summary[i] = sc.best_summary[i].max(base * tfn as f32);
+                slot.best_summary = slot.best_summary.max(base * tfn as f32);
             }
         }
         for &op in &touched {
-            let i = op as usize;
-            let (n, s) = (sc.best_name[i], sc.best_summary[i]);
+            let slot = &mut sc.slots[op as usize];
+            let (n, s) = (slot.best_name, slot.best_summary);
             let v = if n > 0.0 {
                 n + SUMMARY_WITH_NAME_W * s
             } else {
                 s
             };
-            sc.acc[i] += c.weight * v;
-            sc.best_name[i] = 0.0;
-            sc.best_summary[i] = 0.0;
-            if sc.mark[i] == 0 {
-                sc.mark[i] = 1;
+            slot.acc += c.weight * v;
+            slot.best_name = 0.0;
+            slot.best_summary = 0.0;
+            if slot.mark == 0 {
+                slot.mark = 1;
                 candidates.push(op);
             }
         }
@@ -1194,10 +1230,11 @@ fn collect(
             for p in &ix.exact_postings[span(&ix.exact_offsets, t)] {
                 let op = p.to_native();
                 if in_range(op) {
-                    if sc.mark[op as usize] == 0 {
+                    let slot = &mut sc.slots[op as usize];
+                    if slot.mark == 0 {
                         candidates.push(op);
                     }
-                    sc.mark[op as usize] = 2;
+                    slot.mark = 2;
                 }
             }
         }
@@ -1228,8 +1265,8 @@ fn collect(
             let first = svc.first_op.to_native();
             let ops = first..first + svc.op_count.to_native();
             for op in ops.clone() {
-                if in_range(op) && sc.mark[op as usize] == 0 {
-                    sc.mark[op as usize] = 1;
+                if in_range(op) && sc.slots[op as usize].mark == 0 {
+                    sc.slots[op as usize].mark = 1;
                     candidates.push(op);
                 }
             }
@@ -1237,7 +1274,7 @@ fn collect(
                 for p in &ix.exact_postings[span(&ix.exact_offsets, t)] {
                     let op = p.to_native();
                     if ops.contains(&op) && in_range(op) {
-                        sc.mark[op as usize] = 2;
+                        sc.slots[op as usize].mark = 2;
                     }
                 }
             }
@@ -1358,11 +1395,12 @@ fn features<'q>(
 
 /// Verb agreement between the query's action and the operation's verb. An action word found
 /// elsewhere in the name is no mismatch ("export logs" → CreateExportTask).
-fn verb_score(f: &QueryFeatures, verb: u32, name: &[rkyv::rend::u32_le]) -> f32 {
+/// `in_name` tells whether a term is a word of the operation's name.
+fn verb_score(f: &QueryFeatures, verb: u32, in_name: impl FnOnce(u32) -> bool) -> f32 {
     let verb = Some(verb).filter(|&v| v != NO_TERM);
     if let (Some(a), Some(typed)) = (f.action, f.typed_verb)
         && Some(typed) != verb
-        && name.iter().any(|t| t.to_native() == typed)
+        && in_name(typed)
     {
         return a.weight * ACTION_IN_NAME_W * ACTION_VERB_W;
     }
@@ -1387,20 +1425,23 @@ fn verb_score(f: &QueryFeatures, verb: u32, name: &[rkyv::rend::u32_le]) -> f32 
 }
 
 fn base_score(ix: &ArchivedSearchIndex, sc: &Scratch, f: &QueryFeatures, op: u32) -> f32 {
-    let i = op as usize;
-    let Some(info) = ix.ops.get(i) else {
+    let (Some(meta), Some(slot)) = (TABLES.ops.get(op as usize), sc.slots.get(op as usize)) else {
         return f32::NEG_INFINITY;
     };
-    let svc = info.service.to_native() as usize;
-    sc.acc[i]
-        + f.service_bonus.get(svc).copied().unwrap_or(0.0)
-        + if sc.mark[i] == 2 { EXACT_W } else { 0.0 }
-        + info.prior.to_native()
-        + verb_score(
-            f,
-            info.verb.to_native(),
-            &ix.op_name_terms[span(&ix.op_name_offsets, op)],
-        )
+    let in_name = |t: u32| {
+        meta.name_bits & name_bit(t) != 0
+            && ix.op_name_terms[span(&ix.op_name_offsets, op)]
+                .iter()
+                .any(|n| n.to_native() == t)
+    };
+    slot.acc
+        + f.service_bonus
+            .get(meta.service as usize)
+            .copied()
+            .unwrap_or(0.0)
+        + if slot.mark == 2 { EXACT_W } else { 0.0 }
+        + meta.prior
+        + verb_score(f, meta.verb, in_name)
 }
 
 fn full_score(
@@ -1411,8 +1452,9 @@ fn full_score(
     op: u32,
 ) -> (Hit, Parts) {
     let i = op as usize;
+    let slot = sc.slots.get(i).copied().unwrap_or_default();
     let mut p = Parts {
-        terms: sc.acc[i],
+        terms: slot.acc,
         ..Default::default()
     };
     let Some(info) = ix.ops.get(i) else {
@@ -1429,7 +1471,7 @@ fn full_score(
         .get(info.service.to_native() as usize)
         .copied()
         .unwrap_or(0.0);
-    if sc.mark[i] == 2 {
+    if slot.mark == 2 {
         p.exact = EXACT_W;
     }
     p.prior = info.prior.to_native();
@@ -1485,7 +1527,9 @@ fn full_score(
         .filter(|t| q.own_stems.binary_search(&t.to_native()).is_ok())
         .count();
     p.surface += SURFACE_W * (same as f32 - by_stem.saturating_sub(same) as f32);
-    p.verb = verb_score(f, info.verb.to_native(), name);
+    p.verb = verb_score(f, info.verb.to_native(), |t| {
+        name.iter().any(|n| n.to_native() == t)
+    });
     (
         Hit {
             op,
