@@ -135,4 +135,29 @@ fn main() {
             execute::run(&me, &args).is_ok()
         });
     }
+    // Endpoint rules: reading a rule set (once per service), then resolving.
+    for (svc, params) in [
+        (
+            "s3",
+            json!({"Region": "eu-west-1", "Bucket": "my-bucket", "UseFIPS": false}),
+        ),
+        ("sts", json!({"Region": "us-east-1"})),
+        ("ec2", json!({"Region": "cn-north-1", "UseDualStack": true})),
+    ] {
+        let Ok(s) = aws_exec_mcp::catalog::resolve_service(svc) else {
+            println!("endpoint {svc}: not in this build");
+            continue;
+        };
+        let t = Instant::now();
+        let read = aws_exec_mcp::invoke::endpoint::rule_set(s).is_ok();
+        println!(
+            "endpoint {svc}: rule set read once in {:.1} µs{}",
+            t.elapsed().as_secs_f64() * 1e6,
+            if read { "" } else { " (failed)" }
+        );
+        let params = params.as_object().cloned().unwrap_or_default();
+        time(&format!("endpoint {svc} resolve"), 2000, || {
+            aws_exec_mcp::invoke::endpoint::resolve_service(s, &params).is_ok()
+        });
+    }
 }

@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod invoke;
 pub mod mcp;
 pub mod schema;
 pub mod tools;

@@ -1,0 +1,114 @@
+//! AWS partitions for `aws.partition`: which partition a region belongs to and its DNS
+//! suffixes and capabilities.
+//!
+//! The data is `models/partitions.json` (from botocore 1.37.23, the release matching the
+//! models snapshot; see models/README.md), compiled in and read once on first use.
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+const PARTITIONS_JSON: &str = include_str!("../../../models/partitions.json");
+
+#[derive(Debug, Deserialize)]
+struct File {
+    partitions: Vec<RawPartition>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawPartition {
+    id: String,
+    #[serde(rename = "regionRegex")]
+    region_regex: String,
+    #[serde(default)]
+    regions: Map<String, Value>,
+    outputs: Map<String, Value>,
+}
+
+/// One partition: how to recognise its regions and what `aws.partition` returns for them.
+#[derive(Debug)]
+pub struct Partition {
+    pub id: String,
+    region_regex: Option<regex::Regex>,
+    regions: Map<String, Value>,
+    outputs: Map<String, Value>,
+}
+
+fn all() -> &'static [Partition] {
+    static PARTITIONS: OnceLock<Vec<Partition>> = OnceLock::new();
+    PARTITIONS.get_or_init(|| {
+        let file: File = match serde_json::from_str(PARTITIONS_JSON) {
+            Ok(f) => f,
+            Err(e) => {
+                // Compiled-in data, covered by tests: this cannot happen in a release.
+                tracing::error!("models/partitions.json does not parse: {e}");
+                return Vec::new();
+            }
+        };
+        file.partitions
+            .into_iter()
+            .map(|p| Partition {
+                region_regex: regex::Regex::new(&p.region_regex).ok(),
+                id: p.id,
+                regions: p.regions,
+                outputs: p.outputs,
+            })
+            .collect()
+    })
+}
+
+/// The `Partition` record of `region`: the partition that lists it, else the first whose
+/// region pattern matches it, else the `aws` partition (as the AWS SDKs do). Per-region
+/// overrides in the data replace the partition's outputs.
+pub fn partition_of(region: &str) -> Option<Value> {
+    let parts = all();
+    let found = parts
+        .iter()
+        .find(|p| p.regions.contains_key(region))
+        .or_else(|| {
+            parts.iter().find(|p| {
+                p.region_regex
+                    .as_ref()
+                    .is_some_and(|re| re.is_match(region))
+            })
+        })
+        .or_else(|| parts.iter().find(|p| p.id == "aws"))?;
+    let mut outputs = found.outputs.clone();
+    if let Some(Value::Object(overrides)) = found.regions.get(region) {
+        for (k, v) in overrides {
+            if k != "description" {
+                outputs.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    Some(Value::Object(outputs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(region: &str) -> String {
+        partition_of(region).unwrap()["name"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn regions_map_to_their_partitions() {
+        assert_eq!(name("us-east-1"), "aws");
+        assert_eq!(name("cn-north-1"), "aws-cn");
+        assert_eq!(name("us-gov-west-1"), "aws-us-gov");
+        assert_eq!(name("us-iso-east-1"), "aws-iso");
+        assert_eq!(name("us-isob-east-1"), "aws-iso-b");
+        assert_eq!(name("eu-isoe-west-1"), "aws-iso-e");
+        // Not listed, but of the aws pattern; and an unknown shape falls back to aws.
+        assert_eq!(name("us-west-9"), "aws");
+        assert_eq!(name("mars-east-1"), "aws");
+        let cn = partition_of("cn-northwest-1").unwrap();
+        assert_eq!(cn["dnsSuffix"], "amazonaws.com.cn");
+        assert_eq!(cn["supportsFIPS"], true);
+    }
+}

@@ -1,0 +1,112 @@
+//! Runs every endpoint test case of every compiled-in model (`smithy.rules#endpointTests`)
+//! through the rules engine: the expected URL, properties and headers, or the expected error
+//! message. These are the cases AWS publishes with each model, so passing them all is the
+//! engine's conformance test.
+
+use aws_exec_mcp::catalog;
+use aws_exec_mcp::invoke::endpoint::{self, EndpointError};
+use serde_json::{Map, Value};
+
+/// One failing case, for the report.
+struct Failure {
+    service: String,
+    documentation: String,
+    detail: String,
+}
+
+fn run_case(service: u32, case: &Value) -> Result<(), String> {
+    let params: Map<String, Value> = case["params"].as_object().cloned().unwrap_or_default();
+    let got = endpoint::resolve_service(service, &params);
+    let expect = &case["expect"];
+    if let Some(message) = expect.get("error").and_then(Value::as_str) {
+        return match got {
+            Err(EndpointError::Rule(m)) if m == message => Ok(()),
+            Err(e) => Err(format!("expected error {message:?}, got error {e:?}")),
+            Ok(e) => Err(format!(
+                "expected error {message:?}, got endpoint {}",
+                e.url
+            )),
+        };
+    }
+    let want = &expect["endpoint"];
+    let got = got.map_err(|e| format!("expected {}, got error {e}", want["url"]))?;
+    if want["url"] != got.url {
+        return Err(format!("url: expected {}, got {:?}", want["url"], got.url));
+    }
+    let want_props = want
+        .get("properties")
+        .cloned()
+        .unwrap_or(Value::Object(Map::new()));
+    if want_props != Value::Object(got.properties.clone()) {
+        return Err(format!(
+            "properties: expected {want_props}, got {}",
+            Value::Object(got.properties)
+        ));
+    }
+    let want_headers = want
+        .get("headers")
+        .cloned()
+        .unwrap_or(Value::Object(Map::new()));
+    let got_headers = serde_json::to_value(&got.headers).map_err(|e| e.to_string())?;
+    if want_headers != got_headers {
+        return Err(format!(
+            "headers: expected {want_headers}, got {got_headers}"
+        ));
+    }
+    Ok(())
+}
+
+#[test]
+fn every_model_endpoint_test_case_passes() {
+    let cat = catalog::get();
+    let (mut cases, mut services) = (0usize, 0usize);
+    let mut failures: Vec<Failure> = Vec::new();
+    for (i, svc) in cat.services.iter().enumerate() {
+        let text = svc.endpoint_tests.as_str();
+        if text.is_empty() {
+            continue;
+        }
+        let tests: Value = serde_json::from_str(text).expect("endpoint tests are JSON");
+        let Some(list) = tests["testCases"].as_array() else {
+            continue;
+        };
+        services += 1;
+        for case in list {
+            cases += 1;
+            if let Err(detail) = run_case(i as u32, case) {
+                failures.push(Failure {
+                    service: svc.name.as_str().to_string(),
+                    documentation: case["documentation"].as_str().unwrap_or("").to_string(),
+                    detail,
+                });
+            }
+        }
+    }
+    let mut report = String::new();
+    for f in failures.iter().take(40) {
+        report.push_str(&format!(
+            "\n  {}: {}\n    {}",
+            f.service, f.documentation, f.detail
+        ));
+    }
+    println!(
+        "{cases} endpoint test cases of {services} services, {} failed",
+        failures.len()
+    );
+    assert!(cases > 1000 || cat.snapshot.slim, "too few cases: {cases}");
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} cases failed:{report}",
+        failures.len()
+    );
+}
+
+#[test]
+fn every_rule_set_reads() {
+    for i in 0..catalog::get().services.len() as u32 {
+        match endpoint::rule_set(i) {
+            Ok(_) | Err(EndpointError::NoRuleSet(_)) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
