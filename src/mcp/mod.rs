@@ -115,23 +115,14 @@ impl AwsExecServer {
 /// `structuredContent` = the result, plus the same JSON as text (compact, UTF-8).
 pub fn success_result(output: impl Into<ToolOutput>, mode: StructuredContent) -> CallToolResult {
     let output = output.into();
-    let text = output.to_json_text();
-    let structured = match mode {
-        StructuredContent::FromText => None,
+    let mut result = CallToolResult::success(vec![ContentBlock::text(output.to_json_text())]);
+    match mode {
+        StructuredContent::FromText => encode::mark_from_text(&mut result),
         StructuredContent::Value => match output.into_value() {
-            Ok(value) => Some(value),
-            // Our own serialisation always parses back; keep the text if it somehow does not.
-            Err(e) => {
-                tracing::error!("a tool result does not parse back: {e}");
-                None
-            }
+            Ok(value) => result.structured_content = Some(value),
+            // Our own serialisation always parses back; the text still carries the result.
+            Err(e) => tracing::error!("a tool result does not parse back: {e}"),
         },
-    };
-    let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
-    match structured {
-        Some(value) => result.structured_content = Some(value),
-        None if mode == StructuredContent::FromText => encode::mark_from_text(&mut result),
-        None => {}
     }
     result
 }

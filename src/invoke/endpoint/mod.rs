@@ -62,16 +62,13 @@ pub enum EndpointError {
 /// The rule set of catalog service `service`, read on first use.
 pub fn rule_set(service: u32) -> Result<&'static RuleSet, EndpointError> {
     static SETS: OnceLock<Vec<OnceLock<Result<RuleSet, String>>>> = OnceLock::new();
-    let svc = catalog::service(service);
+    let services = &catalog::get().services;
+    let sets = SETS.get_or_init(|| services.iter().map(|_| OnceLock::new()).collect());
+    let (Some(svc), Some(slot)) = (services.get(service as usize), sets.get(service as usize))
+    else {
+        return Err(EndpointError::NoRuleSet(format!("#{service}")));
+    };
     let name = svc.name.as_str();
-    let sets = SETS.get_or_init(|| {
-        (0..catalog::get().services.len())
-            .map(|_| OnceLock::new())
-            .collect()
-    });
-    let slot = sets
-        .get(service as usize)
-        .ok_or_else(|| EndpointError::NoRuleSet(name.to_string()))?;
     let text = svc.endpoint_ruleset.as_str();
     if text.is_empty() {
         return Err(EndpointError::NoRuleSet(name.to_string()));
@@ -336,6 +333,14 @@ mod tests {
         )
         .unwrap();
         assert_eq!(e.url, "https://svc-fips.us-east-1.amazonaws.com");
+    }
+
+    #[test]
+    fn unknown_service_index_is_an_error() {
+        assert!(matches!(
+            rule_set(u32::MAX),
+            Err(EndpointError::NoRuleSet(_))
+        ));
     }
 
     #[test]
