@@ -16,8 +16,35 @@ struct Failure {
 
 fn run_case(service: u32, case: &Value) -> Result<(), String> {
     let params: Map<String, Value> = case["params"].as_object().cloned().unwrap_or_default();
-    let got = endpoint::resolve_service(service, &params);
-    let expect = &case["expect"];
+    check(&case["expect"], endpoint::resolve_service(service, &params))
+}
+
+/// The case again through an operation call: parameters bound from the operation's input,
+/// client settings and SDK built-ins (`operationInputs`), as invocation will bind them.
+fn run_operation_inputs(service: u32, case: &Value) -> Result<usize, String> {
+    let Some(inputs) = case["operationInputs"].as_array() else {
+        return Ok(0);
+    };
+    let svc = catalog::service(service).name.as_str();
+    for oi in inputs {
+        let name = oi["operationName"].as_str().unwrap_or_default();
+        let (_, op) = catalog::resolve_operation(svc, name)
+            .map_err(|e| format!("operation {name}: {}", e.message))?;
+        let object = |key: &str| oi[key].as_object().cloned().unwrap_or_default();
+        let params = endpoint::params::operation_params(
+            op,
+            &object("operationParams"),
+            &object("clientParams"),
+            &object("builtInParams"),
+        )
+        .map_err(|e| e.to_string())?;
+        check(&case["expect"], endpoint::resolve_service(service, &params))
+            .map_err(|e| format!("{name} {params:?}: {e}"))?;
+    }
+    Ok(inputs.len())
+}
+
+fn check(expect: &Value, got: Result<endpoint::Endpoint, EndpointError>) -> Result<(), String> {
     if let Some(message) = expect.get("error").and_then(Value::as_str) {
         return match got {
             Err(EndpointError::Rule(m)) if m == message => Ok(()),
@@ -59,7 +86,7 @@ fn run_case(service: u32, case: &Value) -> Result<(), String> {
 #[test]
 fn every_model_endpoint_test_case_passes() {
     let cat = catalog::get();
-    let (mut cases, mut services) = (0usize, 0usize);
+    let (mut cases, mut services, mut op_inputs) = (0usize, 0usize, 0usize);
     let mut failures: Vec<Failure> = Vec::new();
     for (i, svc) in cat.services.iter().enumerate() {
         let text = svc.endpoint_tests.as_str();
@@ -73,7 +100,11 @@ fn every_model_endpoint_test_case_passes() {
         services += 1;
         for case in list {
             cases += 1;
-            if let Err(detail) = run_case(i as u32, case) {
+            let outcome = run_case(i as u32, case).and_then(|()| {
+                op_inputs += run_operation_inputs(i as u32, case)?;
+                Ok(())
+            });
+            if let Err(detail) = outcome {
                 failures.push(Failure {
                     service: svc.name.as_str().to_string(),
                     documentation: case["documentation"].as_str().unwrap_or("").to_string(),
@@ -90,10 +121,14 @@ fn every_model_endpoint_test_case_passes() {
         ));
     }
     println!(
-        "{cases} endpoint test cases of {services} services, {} failed",
+        "{cases} endpoint test cases of {services} services ({op_inputs} operation calls), {} failed",
         failures.len()
     );
     assert!(cases > 1000 || cat.snapshot.slim, "too few cases: {cases}");
+    assert!(
+        op_inputs > 100 || cat.snapshot.slim,
+        "too few operation inputs: {op_inputs}"
+    );
     assert!(
         failures.is_empty(),
         "{} of {cases} cases failed:{report}",

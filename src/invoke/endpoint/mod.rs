@@ -11,6 +11,7 @@
 //! (`smithy.rules#endpointTests`, about 15,000) runs in `tests/endpoint_rules.rs`.
 
 pub mod functions;
+pub mod params;
 pub mod partitions;
 pub mod ruleset;
 

@@ -1,0 +1,167 @@
+//! The endpoint parameters of one operation call.
+//!
+//! A rule set's parameters get their values, highest precedence first, from
+//! 1. the operation's `smithy.rules#staticContextParams` (fixed values, e.g. s3's
+//!    `UseS3ExpressControlEndpoint` on CreateBucket),
+//! 2. the input: members marked `smithy.rules#contextParam` (`Bucket`, `Key`) and the
+//!    operation's `smithy.rules#operationContextParams` paths (`keys(RequestItems)`),
+//! 3. client settings named by `smithy.rules#clientContextParams` (`ForcePathStyle`...),
+//! 4. SDK built-ins (`AWS::Region`, `AWS::UseFIPS`, `SDK::Endpoint`, `AWS::S3::Accelerate`...),
+//!
+//! and the rule set's defaults fill in the rest when it is evaluated.
+
+use codegen::format::ArchivedTrait;
+use serde_json::{Map, Value};
+
+use super::EndpointError;
+use crate::catalog;
+
+/// The parameters of operation `op` for `input`, with client settings `client` (by parameter
+/// name) and SDK `built_ins` (by built-in name, `AWS::Region`).
+pub fn operation_params(
+    op: u32,
+    input: &Map<String, Value>,
+    client: &Map<String, Value>,
+    built_ins: &Map<String, Value>,
+) -> Result<Map<String, Value>, EndpointError> {
+    let o = catalog::operation(op);
+    let rules = super::rule_set(o.service.to_native())?;
+    let mut params = Map::new();
+    for (name, p) in &rules.parameters {
+        if let Some(v) = p.built_in.as_ref().and_then(|b| built_ins.get(b)) {
+            params.insert(name.clone(), v.clone());
+        }
+        if let Some(v) = client.get(name) {
+            params.insert(name.clone(), v.clone());
+        }
+    }
+    // Input members bound by name.
+    if let Some(shape) = o.input.as_ref().map(|s| catalog::shape(s.to_native())) {
+        for m in shape.members.iter() {
+            let bound = m.find_trait(|t| match t {
+                ArchivedTrait::ContextParam(n) => Some(n.as_str()),
+                _ => None,
+            });
+            if let (Some(name), Some(v)) = (bound, input.get(m.name.as_str()))
+                && !v.is_null()
+            {
+                params.insert(name.to_string(), v.clone());
+            }
+        }
+    }
+    for (name, path) in json_entries(o.operation_context_params.as_str(), "path") {
+        if let Some(v) = path
+            .as_str()
+            .and_then(|p| select(&Value::Object(input.clone()), p))
+        {
+            params.insert(name, v);
+        }
+    }
+    for (name, value) in json_entries(o.static_context_params.as_str(), "value") {
+        params.insert(name, value);
+    }
+    Ok(params)
+}
+
+/// `{"Name": {key: value}}` as (Name, value) pairs; empty for empty or unreadable text.
+fn json_entries(text: &str, key: &str) -> Vec<(String, Value)> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    match serde_json::from_str::<Map<String, Value>>(text) {
+        Ok(m) => m
+            .into_iter()
+            .filter_map(|(name, mut v)| Some((name, v.get_mut(key)?.take())))
+            .collect(),
+        Err(e) => {
+            tracing::warn!("unreadable context params {text:?}: {e}");
+            Vec::new()
+        }
+    }
+}
+
+/// The subset of JMESPath that `operationContextParams` use: `a.b`, `a[*].b` projections
+/// and `keys(a)`. `None` when the path selects nothing (or is of another form).
+pub fn select(value: &Value, path: &str) -> Option<Value> {
+    if let Some(inner) = path.strip_prefix("keys(").and_then(|p| p.strip_suffix(')')) {
+        let target = select(value, inner)?;
+        let keys = target.as_object()?.keys().cloned().map(Value::String);
+        return Some(Value::Array(keys.collect()));
+    }
+    // Walk the dotted parts; after a `[*]`, the rest applies to every element.
+    let mut current = vec![value.clone()];
+    let mut projected = false;
+    for part in path.split('.') {
+        let (key, project) = match part.strip_suffix("[*]") {
+            Some(k) => (k, true),
+            None => (part, false),
+        };
+        let mut next = Vec::new();
+        for v in current {
+            let Some(field) = v.as_object().and_then(|o| o.get(key)) else {
+                continue;
+            };
+            if project {
+                next.extend(field.as_array().into_iter().flatten().cloned());
+            } else {
+                next.push(field.clone());
+            }
+        }
+        projected |= project;
+        current = next;
+    }
+    if projected {
+        Some(Value::Array(current))
+    } else {
+        current.into_iter().next()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn binds_built_ins_client_settings_input_members_and_static_values() {
+        let (_, op) = catalog::resolve_operation("s3", "CreateBucket").unwrap();
+        let input = json!({"Bucket": "my-bucket"});
+        let p = operation_params(
+            op,
+            input.as_object().unwrap(),
+            json!({"ForcePathStyle": true}).as_object().unwrap(),
+            json!({"AWS::Region": "eu-west-1", "AWS::S3::ForcePathStyle": false, "Unrelated": 1})
+                .as_object()
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(p["Region"], "eu-west-1");
+        assert_eq!(p["Bucket"], "my-bucket");
+        assert_eq!(
+            p["ForcePathStyle"], true,
+            "client settings win over built-ins"
+        );
+        assert_eq!(
+            p["UseS3ExpressControlEndpoint"], true,
+            "static context param"
+        );
+        assert!(p.get("Unrelated").is_none());
+    }
+
+    #[test]
+    fn paths() {
+        let v = json!({"RequestItems": {"t1": {}, "t2": {}},
+            "TransactItems": [{"Get": {"TableName": "a"}}, {"Get": {"TableName": "b"}}, {"Put": {}}],
+            "TableCreationParameters": {"TableName": "x"}});
+        assert_eq!(select(&v, "keys(RequestItems)"), Some(json!(["t1", "t2"])));
+        assert_eq!(
+            select(&v, "TransactItems[*].Get.TableName"),
+            Some(json!(["a", "b"]))
+        );
+        assert_eq!(
+            select(&v, "TableCreationParameters.TableName"),
+            Some(json!("x"))
+        );
+        assert_eq!(select(&v, "Missing.Path"), None);
+    }
+}
