@@ -7,7 +7,8 @@
 # integration tests drive the same binary people run:
 #   1. cargo fmt --check
 #   2. cargo build --release                      (the binary, full catalog)
-#   3. cargo test --release --workspace           (unit + Rust stdio integration tests)
+#   3. cargo test --release --workspace           (unit + Rust integration tests; the endpoint
+#                                                 tests run botocore via ../shared/oracle)
 #   4. cargo clippy --release --all-targets       (-D warnings; same profile, no second build)
 #   5. pytest tests/python                        (official MCP Python SDK as a stdio client)
 #   6. node --test tests/node                     (official MCP TypeScript SDK as a stdio client)
