@@ -94,6 +94,18 @@ fn show(issues: &[ValidationIssue]) -> String {
         .join("\n")
 }
 
+/// Asserts whether validating `payload` reports a pattern mismatch at `path`.
+#[track_caller]
+fn expect_pattern(service: &str, operation: &str, payload: Value, path: &str, mismatch: bool) {
+    let found = issues(service, operation, payload);
+    assert_eq!(
+        has(&found, IssueKind::PatternMismatch, path),
+        mismatch,
+        "{service} {operation} {path}: {}",
+        show(&found)
+    );
+}
+
 /// Checks every operation of the given services; returns (operations checked, failures).
 fn check_services<'a>(names: impl Iterator<Item = &'a str>) -> (usize, Vec<String>) {
     let mut checked = 0;
@@ -441,60 +453,42 @@ fn prelude_targets_validate_with_their_type() {
 #[test]
 fn java_patterns_with_unicode_classes_and_look_around() {
     // cost-explorer: ^(?! )[\p{L}\p{N}\p{Z}-_]*(?<! )$ — Unicode classes and look-around.
-    let ok = issues(
+    let period = json!({"Start": "2024-01-01", "End": "2024-02-01"});
+    let path = "/CostCategoryName";
+    let payload = |name: &str| json!({"TimePeriod": period, "CostCategoryName": name});
+    expect_pattern(
         "cost-explorer",
         "GetCostCategories",
-        json!({"TimePeriod": {"Start": "2024-01-01", "End": "2024-02-01"},
-        "CostCategoryName": "Équipe 7_x"}),
+        payload("Équipe 7_x"),
+        path,
+        false,
     );
-    assert!(
-        !has(&ok, IssueKind::PatternMismatch, "/CostCategoryName"),
-        "{}",
-        show(&ok)
-    );
-    let bad = issues(
+    expect_pattern(
         "cost-explorer",
         "GetCostCategories",
-        json!({"TimePeriod": {"Start": "2024-01-01", "End": "2024-02-01"},
-        "CostCategoryName": " leading space"}),
-    );
-    assert!(
-        has(&bad, IssueKind::PatternMismatch, "/CostCategoryName"),
-        "{}",
-        show(&bad)
+        payload(" leading space"),
+        path,
+        true,
     );
     // route-53: ^\p{ASCII}+$ (Java's ASCII class).
-    let bad = issues(
+    let payload = |r: &str| json!({"Name": "n", "CallerReference": r});
+    expect_pattern(
         "route-53",
         "CreateCidrCollection",
-        json!({"Name": "n", "CallerReference": "café"}),
+        payload("café"),
+        "/CallerReference",
+        true,
     );
-    assert!(
-        has(&bad, IssueKind::PatternMismatch, "/CallerReference"),
-        "{}",
-        show(&bad)
-    );
-    let ok = issues(
+    expect_pattern(
         "route-53",
         "CreateCidrCollection",
-        json!({"Name": "n", "CallerReference": "cafe"}),
-    );
-    assert!(
-        !has(&ok, IssueKind::PatternMismatch, "/CallerReference"),
-        "{}",
-        show(&ok)
+        payload("cafe"),
+        "/CallerReference",
+        false,
     );
     // lambda: ^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$ — negative look-ahead.
-    let bad = issues(
-        "lambda",
-        "GetAlias",
-        json!({"FunctionName": "f", "Name": "123"}),
-    );
-    assert!(
-        has(&bad, IssueKind::PatternMismatch, "/Name"),
-        "{}",
-        show(&bad)
-    );
+    let payload = json!({"FunctionName": "f", "Name": "123"});
+    expect_pattern("lambda", "GetAlias", payload, "/Name", true);
     let ok = issues(
         "lambda",
         "GetAlias",
