@@ -50,10 +50,7 @@ pub fn operation_params(
         }
     }
     for (name, path) in json_entries(o.operation_context_params.as_str(), "path") {
-        if let Some(v) = path
-            .as_str()
-            .and_then(|p| select(&Value::Object(input.clone()), p))
-        {
+        if let Some(v) = path.as_str().and_then(|p| select(input, p)) {
             params.insert(name, v);
         }
     }
@@ -80,40 +77,47 @@ fn json_entries(text: &str, key: &str) -> Vec<(String, Value)> {
     }
 }
 
-/// The subset of JMESPath that `operationContextParams` use: `a.b`, `a[*].b` projections
-/// and `keys(a)`. `None` when the path selects nothing (or is of another form).
-pub fn select(value: &Value, path: &str) -> Option<Value> {
+/// The subset of JMESPath that `operationContextParams` use, applied to an operation's input:
+/// `a.b`, `a[*].b` projections and `keys(a)`. `None` when the path selects nothing (or is of
+/// another form). Walks by reference; only the selected values are copied.
+pub fn select(input: &Map<String, Value>, path: &str) -> Option<Value> {
     if let Some(inner) = path.strip_prefix("keys(").and_then(|p| p.strip_suffix(')')) {
-        let target = select(value, inner)?;
+        let target = select(input, inner)?;
         let keys = target.as_object()?.keys().cloned().map(Value::String);
         return Some(Value::Array(keys.collect()));
     }
     // Walk the dotted parts; after a `[*]`, the rest applies to every element.
-    let mut current = vec![value.clone()];
+    let mut current: Vec<&Map<String, Value>> = vec![input];
+    let mut selected: Vec<&Value> = Vec::new();
     let mut projected = false;
-    for part in path.split('.') {
+    let parts: Vec<&str> = path.split('.').collect();
+    for (i, part) in parts.iter().enumerate() {
         let (key, project) = match part.strip_suffix("[*]") {
             Some(k) => (k, true),
-            None => (part, false),
+            None => (*part, false),
         };
-        let mut next = Vec::new();
-        for v in current {
-            let Some(field) = v.as_object().and_then(|o| o.get(key)) else {
+        projected |= project;
+        let mut fields: Vec<&Value> = Vec::new();
+        for object in &current {
+            let Some(field) = object.get(key) else {
                 continue;
             };
             if project {
-                next.extend(field.as_array().into_iter().flatten().cloned());
+                fields.extend(field.as_array().into_iter().flatten());
             } else {
-                next.push(field.clone());
+                fields.push(field);
             }
         }
-        projected |= project;
-        current = next;
+        if i + 1 == parts.len() {
+            selected = fields;
+        } else {
+            current = fields.into_iter().filter_map(Value::as_object).collect();
+        }
     }
     if projected {
-        Some(Value::Array(current))
+        Some(Value::Array(selected.into_iter().cloned().collect()))
     } else {
-        current.into_iter().next()
+        selected.first().map(|v| (*v).clone())
     }
 }
 
@@ -153,15 +157,16 @@ mod tests {
         let v = json!({"RequestItems": {"t1": {}, "t2": {}},
             "TransactItems": [{"Get": {"TableName": "a"}}, {"Get": {"TableName": "b"}}, {"Put": {}}],
             "TableCreationParameters": {"TableName": "x"}});
-        assert_eq!(select(&v, "keys(RequestItems)"), Some(json!(["t1", "t2"])));
+        let v = v.as_object().unwrap();
+        assert_eq!(select(v, "keys(RequestItems)"), Some(json!(["t1", "t2"])));
         assert_eq!(
-            select(&v, "TransactItems[*].Get.TableName"),
+            select(v, "TransactItems[*].Get.TableName"),
             Some(json!(["a", "b"]))
         );
         assert_eq!(
-            select(&v, "TableCreationParameters.TableName"),
+            select(v, "TableCreationParameters.TableName"),
             Some(json!("x"))
         );
-        assert_eq!(select(&v, "Missing.Path"), None);
+        assert_eq!(select(v, "Missing.Path"), None);
     }
 }
