@@ -82,43 +82,47 @@ fn json_entries(text: &str, key: &str) -> Vec<(String, Value)> {
 /// another form). Walks by reference; only the selected values are copied.
 pub fn select(input: &Map<String, Value>, path: &str) -> Option<Value> {
     if let Some(inner) = path.strip_prefix("keys(").and_then(|p| p.strip_suffix(')')) {
-        let target = select(input, inner)?;
-        let keys = target.as_object()?.keys().cloned().map(Value::String);
+        let (found, _) = walk(input, inner);
+        let keys = found
+            .first()?
+            .as_object()?
+            .keys()
+            .cloned()
+            .map(Value::String);
         return Some(Value::Array(keys.collect()));
     }
-    // Walk the dotted parts; after a `[*]`, the rest applies to every element.
-    let mut current: Vec<&Map<String, Value>> = vec![input];
-    let mut selected: Vec<&Value> = Vec::new();
+    match walk(input, path) {
+        (found, true) => Some(Value::Array(found.into_iter().cloned().collect())),
+        (found, false) => found.first().map(|v| (*v).clone()),
+    }
+}
+
+/// The values a dotted path reaches, and whether it went through a `[*]` projection (after
+/// which the rest of the path applies to every element).
+fn walk<'a>(input: &'a Map<String, Value>, path: &str) -> (Vec<&'a Value>, bool) {
+    let mut objects: Vec<&Map<String, Value>> = vec![input];
+    let mut found: Vec<&Value> = Vec::new();
     let mut projected = false;
-    let parts: Vec<&str> = path.split('.').collect();
-    for (i, part) in parts.iter().enumerate() {
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
         let (key, project) = match part.strip_suffix("[*]") {
             Some(k) => (k, true),
-            None => (*part, false),
+            None => (part, false),
         };
         projected |= project;
-        let mut fields: Vec<&Value> = Vec::new();
-        for object in &current {
-            let Some(field) = object.get(key) else {
-                continue;
-            };
+        found = Vec::new();
+        for field in objects.iter().filter_map(|o| o.get(key)) {
             if project {
-                fields.extend(field.as_array().into_iter().flatten());
+                found.extend(field.as_array().into_iter().flatten());
             } else {
-                fields.push(field);
+                found.push(field);
             }
         }
-        if i + 1 == parts.len() {
-            selected = fields;
-        } else {
-            current = fields.into_iter().filter_map(Value::as_object).collect();
+        if parts.peek().is_some() {
+            objects = found.iter().filter_map(|v| v.as_object()).collect();
         }
     }
-    if projected {
-        Some(Value::Array(selected.into_iter().cloned().collect()))
-    } else {
-        selected.first().map(|v| (*v).clone())
-    }
+    (found, projected)
 }
 
 #[cfg(test)]
