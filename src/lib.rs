@@ -7,6 +7,7 @@ pub mod cli;
 pub mod invoke;
 pub mod mcp;
 pub mod schema;
+pub mod timestamp;
 pub mod tools;
 pub mod transport;
 pub mod validate;

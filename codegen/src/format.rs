@@ -132,8 +132,8 @@ pub struct Service {
     pub endpoint_ruleset: String,
     /// `smithy.rules#endpointTests`, minified JSON (empty when absent).
     pub endpoint_tests: String,
-    /// `smithy.rules#clientContextParams`, minified JSON (empty when absent).
-    pub client_context_params: String,
+    /// `smithy.rules#clientContextParams`: client settings that feed the endpoint rules.
+    pub client_context_params: Vec<ClientContextParam>,
 }
 
 #[derive(Archive, Serialize, Deserialize, Debug, Clone, Default)]
@@ -157,12 +157,13 @@ pub struct Operation {
     pub host_prefix: Option<String>,
     /// `smithy.api#paginated` merged with the service defaults.
     pub paginated: Option<Paginated>,
-    /// `aws.protocols#httpChecksum`, minified JSON (empty when absent).
-    pub http_checksum: String,
-    /// `smithy.rules#staticContextParams`, minified JSON (empty when absent).
-    pub static_context_params: String,
-    /// `smithy.rules#operationContextParams`, minified JSON (empty when absent).
-    pub operation_context_params: String,
+    /// `aws.protocols#httpChecksum`.
+    pub http_checksum: Option<HttpChecksum>,
+    /// `smithy.rules#staticContextParams`: fixed endpoint parameters of this operation.
+    pub static_context_params: Vec<StaticContextParam>,
+    /// `smithy.rules#operationContextParams`: endpoint parameters read from the input by a
+    /// JMESPath-subset path (`keys(RequestItems)`, `Objects[*].Key`).
+    pub operation_context_params: Vec<OperationContextParam>,
     /// `smithy.api#requestCompression` encodings.
     pub request_compression: Vec<String>,
     /// `smithy.api#auth` scheme ids, when the operation overrides the service's auth.
@@ -189,11 +190,89 @@ pub const OP_CHECKSUM_REQUIRED: u32 = 1 << 6;
 /// The input or output has an event stream member.
 pub const OP_EVENT_STREAM: u32 = 1 << 7;
 
+/// `smithy.api#http`, with its URI template split at build time.
 #[derive(Archive, Serialize, Deserialize, Debug, Clone, Default)]
 pub struct HttpBinding {
     pub method: String,
+    /// The URI template as written in the model (`/{Bucket}/{Key+}?x-id=GetObject`).
     pub uri: String,
+    /// The success status code.
     pub code: u16,
+    /// The path of the template: literal text and labels, in order.
+    pub path: Vec<UriSegment>,
+    /// The literal query of the template (`?uploads`, `?x-id=GetObject`), in order.
+    pub query: Vec<QueryLiteral>,
+}
+
+/// A piece of an HTTP URI template's path.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[rkyv(derive(Debug))]
+pub enum UriSegment {
+    /// Text sent as is (`/`, `/2015-03-31/functions/`).
+    Literal(String),
+    /// `{Name}`: the member's value, percent-encoded, `/` included.
+    Label(String),
+    /// `{Name+}`: the member's value, percent-encoded except `/`.
+    GreedyLabel(String),
+}
+
+/// A literal query parameter of a URI template; `value` is `None` for a bare key (`?uploads`).
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct QueryLiteral {
+    pub key: String,
+    pub value: Option<String>,
+}
+
+/// `aws.protocols#httpChecksum` of an operation.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+pub struct HttpChecksum {
+    /// The input member naming the request checksum algorithm (`ChecksumAlgorithm`).
+    pub request_algorithm_member: Option<String>,
+    /// A request checksum is required (CRC32 unless the input names another algorithm).
+    pub request_checksum_required: bool,
+    /// The input member that enables response checksum validation (`ChecksumMode`).
+    pub request_validation_mode_member: Option<String>,
+    /// Algorithms the response may carry (`CRC32`, `SHA256`...).
+    pub response_algorithms: Vec<String>,
+}
+
+/// A value of an endpoint rules parameter, as context-param traits give it.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[rkyv(derive(Debug))]
+pub enum ParamValue {
+    Bool(bool),
+    String(String),
+    StringArray(Vec<String>),
+}
+
+/// `smithy.rules#staticContextParams` entry.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct StaticContextParam {
+    pub name: String,
+    pub value: ParamValue,
+}
+
+/// `smithy.rules#operationContextParams` entry.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct OperationContextParam {
+    pub name: String,
+    /// The JMESPath-subset path into the input.
+    pub path: String,
+}
+
+/// The type of a client context parameter.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[rkyv(derive(Debug, Clone, Copy, PartialEq, Eq))]
+pub enum ParamKind {
+    Boolean,
+    String,
+}
+
+/// `smithy.rules#clientContextParams` entry: a client setting that feeds the endpoint rules.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct ClientContextParam {
+    pub name: String,
+    pub kind: ParamKind,
 }
 
 #[derive(Archive, Serialize, Deserialize, Debug, Clone, Default)]

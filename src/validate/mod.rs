@@ -299,117 +299,11 @@ pub fn named_member(shape: &'static ArchivedShape, name: &str) -> Option<&'stati
     shape.members.iter().find(|m| m.name.as_str() == name)
 }
 
-/// Seconds and nanoseconds since the Unix epoch of a timestamp given as an RFC 3339 date-time
-/// string or as epoch seconds (a number). The error says what is wrong.
+/// Seconds and nanoseconds since the Unix epoch of a timestamp, in any form
+/// [`crate::timestamp::parse`] reads (the forms botocore and the AWS CLI accept). The error
+/// says what is wrong.
 pub fn parse_timestamp(value: &Value) -> Result<(i64, u32), String> {
-    match value {
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                return Ok((i, 0));
-            }
-            let f = n.as_f64().unwrap_or(f64::NAN);
-            if !f.is_finite() || f.abs() > 253_402_300_799.0 {
-                return Err(format!("{n} is not a usable epoch-seconds value"));
-            }
-            let secs = f.floor();
-            let nanos = ((f - secs) * 1e9).round().min(999_999_999.0) as u32;
-            Ok((secs as i64, nanos))
-        }
-        Value::String(s) => parse_rfc3339(s),
-        other => Err(format!(
-            "expected a date-time string, got {}",
-            type_name(other)
-        )),
-    }
-}
-
-fn parse_rfc3339(s: &str) -> Result<(i64, u32), String> {
-    let bad = || {
-        format!(
-            "`{}` is not an RFC 3339 date-time such as 2024-01-31T13:45:00Z",
-            truncate(s, 40)
-        )
-    };
-    let b = s.as_bytes();
-    let num = |from: usize, len: usize| -> Option<i64> {
-        let part = b.get(from..from + len)?;
-        if !part.iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        Some(
-            part.iter()
-                .fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0')),
-        )
-    };
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
-        return Err(bad());
-    }
-    if b[13] != b':' || b[16] != b':' {
-        return Err(bad());
-    }
-    let (Some(year), Some(month), Some(day), Some(hour), Some(minute), Some(second)) = (
-        num(0, 4),
-        num(5, 2),
-        num(8, 2),
-        num(11, 2),
-        num(14, 2),
-        num(17, 2),
-    ) else {
-        return Err(bad());
-    };
-    let mut i = 19;
-    let mut nanos: u32 = 0;
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        let start = i;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
-            if i - start < 9 {
-                nanos = nanos * 10 + u32::from(b[i] - b'0');
-            }
-            i += 1;
-        }
-        if i == start {
-            return Err(bad());
-        }
-        for _ in (i - start)..9 {
-            nanos = nanos.saturating_mul(10);
-        }
-    }
-    let offset = match b.get(i) {
-        Some(b'Z' | b'z') if i + 1 == b.len() => 0,
-        Some(sign @ (b'+' | b'-')) if i + 6 == b.len() && b[i + 3] == b':' => {
-            let (Some(h), Some(m)) = (num(i + 1, 2), num(i + 4, 2)) else {
-                return Err(bad());
-            };
-            if h > 23 || m > 59 {
-                return Err(bad());
-            }
-            let o = h * 3600 + m * 60;
-            if *sign == b'+' { o } else { -o }
-        }
-        _ => return Err(bad()),
-    };
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return Err(bad()),
-    };
-    if year == 0 || day == 0 || day > days_in_month || hour > 23 || minute > 59 || second > 60 {
-        return Err(bad());
-    }
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let secs = days * 86_400 + hour * 3600 + minute * 60 + second.min(59) - offset;
-    Ok((secs, nanos))
+    crate::timestamp::parse(value).map(|dt| (dt.secs(), dt.subsec_nanos()))
 }
 
 /// The JSON type name of a value, as the schema calls it.
@@ -1314,7 +1208,7 @@ impl Walker {
                         describe(value, sensitive),
                         message,
                         "Use an RFC 3339 date-time like 2024-01-31T13:45:00Z (or with an offset, \
-                         +02:00), or epoch seconds as a number."
+                         +02:00), a date like 2024-01-31, or epoch seconds."
                             .to_string(),
                     );
                 }
@@ -1451,9 +1345,15 @@ mod tests {
         );
         assert_eq!(parse_timestamp(&json!(1.5)), Ok((1, 500_000_000)));
         assert!(parse_timestamp(&json!("2023-02-29T00:00:00Z")).is_err());
-        assert!(parse_timestamp(&json!("2024-01-01")).is_err());
+        assert_eq!(
+            parse_timestamp(&json!("2024-01-01")),
+            Ok((1_704_067_200, 0))
+        );
         assert!(parse_timestamp(&json!("2024-01-01T25:00:00Z")).is_err());
-        assert!(parse_timestamp(&json!("2024-01-01T00:00:00")).is_err());
+        assert_eq!(
+            parse_timestamp(&json!("2024-01-01T00:00:00")),
+            Ok((1_704_067_200, 0))
+        );
         assert!(parse_timestamp(&json!("2024-01-01T00:00:00Zjunk")).is_err());
         assert!(parse_timestamp(&json!("２０２４-01-01T00:00:00Z")).is_err());
         assert!(parse_timestamp(&json!(true)).is_err());

@@ -224,7 +224,7 @@ impl Lowerer {
             op_count: op_ids.len() as u32,
             endpoint_ruleset: minified("smithy.rules#endpointRuleSet"),
             endpoint_tests: minified("smithy.rules#endpointTests"),
-            client_context_params: minified("smithy.rules#clientContextParams"),
+            client_context_params: client_context_params(t.get("smithy.rules#clientContextParams")),
         })
     }
 
@@ -262,10 +262,16 @@ impl Lowerer {
             .map(html_to_text)
             .unwrap_or_default();
         let summary = first_sentences(skip_boilerplate(&doc), SUMMARY_CHARS);
-        let http = t.get("smithy.api#http").map(|h| HttpBinding {
-            method: str_or(Some(h), "method", "POST"),
-            uri: str_or(Some(h), "uri", "/"),
-            code: h.get("code").and_then(Value::as_u64).unwrap_or(200) as u16,
+        let http = t.get("smithy.api#http").map(|h| {
+            let uri = str_or(Some(h), "uri", "/");
+            let (path, query) = split_uri_template(&uri);
+            HttpBinding {
+                method: str_or(Some(h), "method", "POST"),
+                code: h.get("code").and_then(Value::as_u64).unwrap_or(200) as u16,
+                path,
+                query,
+                uri,
+            }
         });
         let mut flags = 0;
         let readonly = t.contains_key("smithy.api#readonly")
@@ -339,9 +345,11 @@ impl Lowerer {
                 .and_then(Value::as_str)
                 .map(str::to_string),
             paginated,
-            http_checksum: minified("aws.protocols#httpChecksum"),
-            static_context_params: minified("smithy.rules#staticContextParams"),
-            operation_context_params: minified("smithy.rules#operationContextParams"),
+            http_checksum: t.get("aws.protocols#httpChecksum").map(http_checksum),
+            static_context_params: static_context_params(t.get("smithy.rules#staticContextParams")),
+            operation_context_params: operation_context_params(
+                t.get("smithy.rules#operationContextParams"),
+            ),
             request_compression: strings(
                 t.get("smithy.api#requestCompression")
                     .and_then(|r| r.get("encodings")),
@@ -714,6 +722,112 @@ fn skip_boilerplate(doc: &str) -> &str {
 }
 
 /// The strings of a JSON array (empty when absent; non-strings skipped).
+/// Splits an HTTP URI template (`/{Bucket}/{Key+}?x-id=GetObject`) into path segments and
+/// literal query parameters.
+pub(crate) fn split_uri_template(uri: &str) -> (Vec<UriSegment>, Vec<QueryLiteral>) {
+    let (path, query) = uri.split_once('?').unwrap_or((uri, ""));
+    let mut segments = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            segments.push(UriSegment::Literal(rest[..open].to_string()));
+        }
+        let after = &rest[open + 1..];
+        let close = after.find('}').unwrap_or(after.len());
+        let label = &after[..close];
+        segments.push(match label.strip_suffix('+') {
+            Some(name) => UriSegment::GreedyLabel(name.to_string()),
+            None => UriSegment::Label(label.to_string()),
+        });
+        rest = after.get(close + 1..).unwrap_or("");
+    }
+    if !rest.is_empty() {
+        segments.push(UriSegment::Literal(rest.to_string()));
+    }
+    let query = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => QueryLiteral {
+                key: k.to_string(),
+                value: Some(v.to_string()),
+            },
+            None => QueryLiteral {
+                key: p.to_string(),
+                value: None,
+            },
+        })
+        .collect();
+    (segments, query)
+}
+
+fn http_checksum(v: &Value) -> HttpChecksum {
+    let member = |key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
+    HttpChecksum {
+        request_algorithm_member: member("requestAlgorithmMember"),
+        request_checksum_required: v
+            .get("requestChecksumRequired")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        request_validation_mode_member: member("requestValidationModeMember"),
+        response_algorithms: strings(v.get("responseAlgorithms")),
+    }
+}
+
+fn static_context_params(v: Option<&Value>) -> Vec<StaticContextParam> {
+    let Some(map) = v.and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter_map(|(name, p)| {
+            let value = match p.get("value")? {
+                Value::Bool(b) => ParamValue::Bool(*b),
+                Value::String(s) => ParamValue::String(s.clone()),
+                Value::Array(a) => ParamValue::StringArray(
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect(),
+                ),
+                _ => return None,
+            };
+            Some(StaticContextParam {
+                name: name.clone(),
+                value,
+            })
+        })
+        .collect()
+}
+
+fn operation_context_params(v: Option<&Value>) -> Vec<OperationContextParam> {
+    let Some(map) = v.and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter_map(|(name, p)| {
+            Some(OperationContextParam {
+                name: name.clone(),
+                path: p.get("path")?.as_str()?.to_string(),
+            })
+        })
+        .collect()
+}
+
+fn client_context_params(v: Option<&Value>) -> Vec<ClientContextParam> {
+    let Some(map) = v.and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    map.iter()
+        .map(|(name, p)| ClientContextParam {
+            name: name.clone(),
+            kind: match p.get("type").and_then(Value::as_str) {
+                Some("boolean") => ParamKind::Boolean,
+                _ => ParamKind::String,
+            },
+        })
+        .collect()
+}
+
 fn strings(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
         .map(|a| {

@@ -10,7 +10,7 @@
 //!
 //! and the rule set's defaults fill in the rest when it is evaluated.
 
-use codegen::format::ArchivedTrait;
+use codegen::format::{ArchivedParamValue, ArchivedTrait};
 use serde_json::{Map, Value};
 
 use super::EndpointError;
@@ -49,30 +49,24 @@ pub fn operation_params(
             }
         }
     }
-    for (name, path) in json_entries(o.operation_context_params.as_str(), "path") {
-        if let Some(v) = path.as_str().and_then(|p| select(input, p)) {
-            params.insert(name, v);
+    for p in o.operation_context_params.iter() {
+        if let Some(v) = select(input, p.path.as_str()) {
+            params.insert(p.name.to_string(), v);
         }
     }
-    for (name, value) in json_entries(o.static_context_params.as_str(), "value") {
-        params.insert(name, value);
+    for p in o.static_context_params.iter() {
+        params.insert(p.name.to_string(), param_value(&p.value));
     }
     Ok(params)
 }
 
-/// `{"Name": {key: value}}` as (Name, value) pairs; empty for empty or unreadable text.
-fn json_entries(text: &str, key: &str) -> Vec<(String, Value)> {
-    if text.is_empty() {
-        return Vec::new();
-    }
-    match serde_json::from_str::<Map<String, Value>>(text) {
-        Ok(m) => m
-            .into_iter()
-            .filter_map(|(name, mut v)| Some((name, v.get_mut(key)?.take())))
-            .collect(),
-        Err(e) => {
-            tracing::warn!("unreadable context params {text:?}: {e}");
-            Vec::new()
+/// A context-param value as the rules engine takes it.
+fn param_value(v: &ArchivedParamValue) -> Value {
+    match v {
+        ArchivedParamValue::Bool(b) => Value::Bool(*b),
+        ArchivedParamValue::String(s) => Value::String(s.to_string()),
+        ArchivedParamValue::StringArray(a) => {
+            Value::Array(a.iter().map(|s| Value::String(s.to_string())).collect())
         }
     }
 }
