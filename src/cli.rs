@@ -62,6 +62,11 @@ pub enum Command {
         /// The payload as a JSON object, e.g. '{"Bucket":"b"}'.
         payload: String,
     },
+    /// Speak the wire line protocol of botocore's test oracle on stdin/stdout: one JSON request
+    /// per line (`serialize`, `endpoint`, `parse`, `version`), one JSON answer per line.
+    /// Nothing is sent to AWS. Example:
+    /// echo '{"cmd":"serialize","service":"sqs","operation":"ListQueues","params":{}}' | aws-exec-mcp wire
+    Wire,
 }
 
 /// `aws-exec-mcp 0.1.0 (models: aws/api-models-aws 56c8953 2025-04-02, 403 services, 16000
@@ -148,6 +153,18 @@ pub fn run() -> ExitCode {
                 "payload": payload,
             });
             print_result(crate::tools::execute::run(&Principal::Local, &args))
+        }
+        Some(Command::Wire) => {
+            let stdin = std::io::stdin().lock();
+            let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            match crate::wire::run(stdin, stdout) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
         }
     }
 }

@@ -1,4 +1,9 @@
-//! Calling AWS: endpoint resolution now; request serialisation per protocol, SigV4 signing,
-//! the HTTP call and response parsing follow with the invocation issue.
+//! Calling AWS: endpoint resolution, request serialisation per protocol, request preparation
+//! (URL, host prefix, checksums, compression), SigV4 signing. Sending and response parsing
+//! follow.
 
+pub mod customize;
 pub mod endpoint;
+pub mod request;
+pub mod serialize;
+pub mod sign;

@@ -318,7 +318,6 @@ impl Lowerer {
                 page_size: field("pageSize"),
             }
         });
-        let minified = |key: &str| t.get(key).map(Value::to_string).unwrap_or_default();
         let examples = t
             .get("smithy.api#examples")
             .and_then(Value::as_array)
