@@ -11,3 +11,4 @@ pub mod timestamp;
 pub mod tools;
 pub mod transport;
 pub mod validate;
+pub mod wire;

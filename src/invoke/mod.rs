@@ -2,3 +2,4 @@
 //! the HTTP call and response parsing follow with the invocation issue.
 
 pub mod endpoint;
+pub mod parse;
