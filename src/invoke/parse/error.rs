@@ -108,7 +108,12 @@ pub fn parse_error(
                         rest_xml_details(&root, &mut err.details, &mut request_id);
                         xml_root = Some(root);
                     }
-                    None => status_details(&mut err.details, resp.status),
+                    None => {
+                        // As botocore: the S3 ids are always there, empty when not sent.
+                        status_details(&mut err.details, resp.status);
+                        request_id.get_or_insert_with(String::new);
+                        err.host_id.get_or_insert_with(String::new);
+                    }
                 }
             }
             ArchivedProtocol::AwsQuery | ArchivedProtocol::Ec2Query => {
