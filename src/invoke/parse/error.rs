@@ -207,12 +207,12 @@ fn json_details(protocol: ArchivedProtocol, resp: &HttpResponse, err: &mut Servi
     d.insert("Message".into(), Value::String(message.to_string()));
     if let Some(q) = resp.header("x-amzn-query-error") {
         let mut parts = q.split(';');
-        if let (Some(qcode), Some(fault), None) = (parts.next(), parts.next(), parts.next()) {
-            if !qcode.is_empty() {
-                d.insert("QueryErrorCode".into(), Value::String(code.clone()));
-                d.insert("Type".into(), Value::String(fault.to_string()));
-                code = qcode.to_string();
-            }
+        if let (Some(qcode), Some(fault), None) = (parts.next(), parts.next(), parts.next())
+            && !qcode.is_empty()
+        {
+            d.insert("QueryErrorCode".into(), Value::String(code.clone()));
+            d.insert("Type".into(), Value::String(fault.to_string()));
+            code = qcode.to_string();
         }
     }
     if protocol == ArchivedProtocol::RestJson1 {

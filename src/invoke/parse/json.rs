@@ -127,15 +127,15 @@ fn structure(
     let s = catalog::shape(shape);
     if s.kind == K::Union {
         let mut keys = obj.keys().filter(|k| k.as_str() != "__type");
-        if let (Some(k), None) = (keys.next(), keys.next()) {
-            if !s.members.iter().any(|m| value::json_name(m) == k) {
-                let mut unknown = Map::new();
-                unknown.insert(
-                    "SDK_UNKNOWN_MEMBER".into(),
-                    serde_json::json!({ "name": k }),
-                );
-                return Ok(Value::Object(unknown));
-            }
+        if let (Some(k), None) = (keys.next(), keys.next())
+            && !s.members.iter().any(|m| value::json_name(m) == k)
+        {
+            let mut unknown = Map::new();
+            unknown.insert(
+                "SDK_UNKNOWN_MEMBER".into(),
+                serde_json::json!({ "name": k }),
+            );
+            return Ok(Value::Object(unknown));
         }
     }
     let mut out = Map::new();

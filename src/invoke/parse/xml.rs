@@ -98,13 +98,13 @@ pub fn read_document(body: &[u8]) -> Result<Element, BodyError> {
                 let el = stack
                     .pop()
                     .ok_or_else(|| BodyError::new("invalid XML: unexpected close tag"))?;
-                if let Some(name) = close {
-                    if name != el.name {
-                        return Err(BodyError::new(format!(
-                            "invalid XML: `</{name}>` closes `<{}>`",
-                            el.name
-                        )));
-                    }
+                if let Some(name) = close
+                    && name != el.name
+                {
+                    return Err(BodyError::new(format!(
+                        "invalid XML: `</{name}>` closes `<{}>`",
+                        el.name
+                    )));
                 }
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(el),
@@ -219,10 +219,11 @@ pub fn body_request_id(body: &[u8]) -> Option<String> {
 /// member's: that order is kept.
 fn member_element_name(m: &codegen::format::ArchivedMember) -> &str {
     let t = target(m);
-    if member_has(m, T_XML_FLATTENED) && t.kind == K::List {
-        if let Some(n) = t.members.first().and_then(value::xml_name) {
-            return n;
-        }
+    if member_has(m, T_XML_FLATTENED)
+        && t.kind == K::List
+        && let Some(n) = t.members.first().and_then(value::xml_name)
+    {
+        return n;
     }
     value::xml_name(m).unwrap_or(m.name.as_str())
 }
