@@ -1,9 +1,10 @@
 //! Calling AWS: endpoint resolution, request serialisation per protocol, request preparation
-//! (URL, host prefix, checksums, compression), SigV4 signing. Sending and response parsing
-//! follow.
+//! (URL, host prefix, checksums, compression), SigV4 signing, response and error parsing.
+//! Sending follows with the invoke issue.
 
 pub mod customize;
 pub mod endpoint;
+pub mod parse;
 pub mod request;
 pub mod serialize;
 pub mod sign;

@@ -6,6 +6,7 @@
 //! Commands: `serialize` (the signed request we would send), `endpoint` (the endpoint the
 //! rules resolve), `parse` (an HTTP response read back into JSON), `version`.
 
+pub mod parse;
 pub mod serialize;
 
 use std::io::{BufRead, Write};
@@ -50,6 +51,7 @@ fn answer_request(req: &Map<String, Value>) -> Value {
     match req.get("cmd").and_then(Value::as_str) {
         Some("serialize") => serialize::serialize_command(req),
         Some("endpoint") => serialize::endpoint_command(req),
+        Some("parse") => parse::parse_command(req),
         Some("version") => json!({
             "ok": true,
             "version": env!("CARGO_PKG_VERSION"),

@@ -1,0 +1,72 @@
+//! Bad input is a typed error, never a panic; a few protocol behaviours.
+
+use super::*;
+use crate::catalog;
+
+fn op(service: &str, name: &str) -> u32 {
+    let s = catalog::find_service(service).unwrap();
+    catalog::find_operation(s, name).unwrap()
+}
+
+fn resp(status: u16, body: &str) -> HttpResponse {
+    HttpResponse {
+        status,
+        headers: vec![],
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+#[test]
+fn malformed_bodies_are_typed_errors() {
+    let opts = ParseOptions::default();
+    for (svc, name, body) in [
+        ("dynamodb", "GetItem", "{not json"),
+        ("dynamodb", "GetItem", "{\"Item\": 5}"),
+        ("s3", "ListBuckets", "<ListAllMyBucketsResult><Buckets>"),
+        ("sts", "GetCallerIdentity", "<a></b>"),
+        (
+            "ec2",
+            "DescribeVpcs",
+            "<r><vpcSet><item><isDefault>maybe</isDefault></item></vpcSet></r>",
+        ),
+    ] {
+        let e = parse_response(op(svc, name), &resp(200, body), &opts).unwrap_err();
+        assert!(matches!(e, AwsError::Malformed { .. }), "{svc} {name}: {e}");
+    }
+}
+
+#[test]
+fn query_errors_map_to_modeled_shapes_and_throttling_is_retryable() {
+    let body = "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>\
+                <Message>Rate exceeded</Message></Error><RequestId>abc</RequestId></ErrorResponse>";
+    let e = parse_response(
+        op("sts", "AssumeRole"),
+        &resp(400, body),
+        &ParseOptions::default(),
+    )
+    .unwrap_err();
+    let AwsError::Service(e) = e else {
+        panic!("{e}")
+    };
+    assert_eq!(
+        (e.code.as_str(), e.message.as_str()),
+        ("Throttling", "Rate exceeded")
+    );
+    assert_eq!(e.request_id.as_deref(), Some("abc"));
+    assert!(e.retryable);
+}
+
+#[test]
+fn json_timestamps_and_blobs() {
+    let body = r#"{"KeyMetadata":{"KeyId":"k","CreationDate":1735689600.5}}"#;
+    let out = parse_response(
+        op("kms", "DescribeKey"),
+        &resp(200, body),
+        &ParseOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        out["KeyMetadata"]["CreationDate"],
+        "2025-01-01T00:00:00.500Z"
+    );
+}
