@@ -4,6 +4,8 @@
 #  - end-to-end figures over stdio (scripts/bench.py): start -> initialize, search/schema/validate
 #    latency and reply sizes, peak RSS, binary size; once as scheduled by the OS and once with
 #    client and server pinned to one CPU (no cross-CPU wake-ups),
+#  - the wire (scripts/bench_wire.py): serialize + sign and parse per request, ours beside
+#    botocore's on the same cases, in process, with the ratio,
 #  - with BENCH_SLIM=1: the size of a two-service build (AWS_MCP_SERVICES=ec2,s3, own target dir).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +23,10 @@ if command -v taskset >/dev/null; then
   echo "== end to end over stdio, client and server pinned to one CPU (taskset -c 0)"
   taskset -c 0 python3 scripts/bench.py --bin target/release/aws-exec-mcp "$@"
 fi
+echo
+echo "== wire: serialize + sign and parse, in process, beside botocore 1.37.23 (scripts/bench_wire.py)"
+venv=$(bash "${SHARED_DIR:-../shared}/oracle/setup.sh" "$PWD/.oracle-venv")
+"$venv/bin/python" scripts/bench_wire.py
 if [ "${BENCH_SLIM:-0}" = 1 ]; then
   echo
   echo "== slim build: AWS_MCP_SERVICES=ec2,s3"

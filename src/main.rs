@@ -8,6 +8,11 @@ use std::{io::IsTerminal, process::ExitCode};
 
 use tracing_subscriber::EnvFilter;
 
+/// mimalloc: the JSON trees of large responses are many small allocations, which glibc's
+/// allocator serves at about half the speed.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let filter = ["AWS_MCP_LOG", "RUST_LOG"]
         .iter()

@@ -11,6 +11,7 @@
 
 pub mod error;
 pub mod json;
+mod json_seed;
 pub mod rest;
 pub mod value;
 pub mod xml;
