@@ -7,4 +7,5 @@ pub mod endpoint;
 pub mod parse;
 pub mod request;
 pub mod serialize;
+pub mod settings;
 pub mod sign;

@@ -335,3 +335,101 @@ mod capture {
         (out, text)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::invoke::request::{ClientSettings, prepare};
+
+    fn creds() -> Credentials {
+        Credentials {
+            access_key_id: "AKIDEXAMPLE".into(),
+            secret_access_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".into(),
+            session_token: Some("TOKEN".into()),
+            bearer_token: None,
+        }
+    }
+
+    fn s3_get_object() -> PreparedRequest {
+        let op = crate::catalog::resolve_operation("s3", "GetObject")
+            .unwrap()
+            .1;
+        let settings = ClientSettings {
+            region: Some("eu-west-1".into()),
+            ..ClientSettings::default()
+        };
+        prepare(
+            op,
+            &serde_json::json!({"Bucket": "my-bucket", "Key": "k"}),
+            &settings,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn presigned_urls_carry_the_signature_and_expiry_in_the_query() {
+        let mut req = s3_get_object();
+        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_735_689_600);
+        let mode = SignatureMode::Presign {
+            expires_in: Duration::from_secs(900),
+        };
+        let d = sign_request(&mut req, Some(&creds()), t, mode, false).unwrap();
+        assert!(
+            req.url
+                .starts_with("https://my-bucket.s3.eu-west-1.amazonaws.com/k?"),
+            "{}",
+            req.url
+        );
+        for part in [
+            "X-Amz-Algorithm=AWS4-HMAC-SHA256",
+            "X-Amz-Credential=AKIDEXAMPLE%2F20250101%2Feu-west-1%2Fs3%2Faws4_request",
+            "X-Amz-Date=20250101T000000Z",
+            "X-Amz-Expires=900",
+            "X-Amz-SignedHeaders=host",
+            "X-Amz-Security-Token=TOKEN",
+        ] {
+            assert!(req.url.contains(part), "{part} missing in {}", req.url);
+        }
+        assert!(
+            req.url
+                .contains(&format!("X-Amz-Signature={}", d.signature))
+        );
+        assert!(req.header("Authorization").is_none());
+    }
+
+    #[test]
+    fn sigv4a_signs_with_the_region_set() {
+        let mut req = s3_get_object();
+        req.auth = Auth::SigV4a {
+            signing_name: "s3".into(),
+            region_set: vec!["*".into()],
+            disable_double_encoding: true,
+            s3: true,
+        };
+        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_735_689_600);
+        sign_request(&mut req, Some(&creds()), t, SignatureMode::Headers, false).unwrap();
+        let auth = req.header("Authorization").unwrap();
+        assert!(
+            auth.starts_with(
+                "AWS4-ECDSA-P256-SHA256 Credential=AKIDEXAMPLE/20250101/s3/aws4_request"
+            ),
+            "{auth}"
+        );
+        assert_eq!(req.header("X-Amz-Region-Set"), Some("*"));
+    }
+
+    #[test]
+    fn no_credentials_and_bearer_errors_are_clear() {
+        let mut req = s3_get_object();
+        let t = SystemTime::UNIX_EPOCH;
+        assert_eq!(
+            sign_request(&mut req, None, t, SignatureMode::Headers, false),
+            Err(SignError::NoCredentials)
+        );
+        req.auth = Auth::Bearer;
+        assert_eq!(
+            sign_request(&mut req, Some(&creds()), t, SignatureMode::Headers, false),
+            Err(SignError::NoBearerToken)
+        );
+    }
+}
