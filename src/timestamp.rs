@@ -47,15 +47,17 @@ pub fn parse(value: &Value) -> Result<DateTime, String> {
 /// Reads a timestamp from text in any of the accepted forms.
 pub fn parse_str(text: &str) -> Result<DateTime, String> {
     let s = text.trim();
-    if !s.is_empty()
+    // Epoch seconds as text; eight digits alone are a basic-form date (`20250101`).
+    let numeric = !s.is_empty()
         && s.bytes()
             .enumerate()
-            .all(|(i, b)| b.is_ascii_digit() || b == b'.' || (i == 0 && b == b'-'))
-        && !(s.len() == 8 && !s.contains('.'))
+            .all(|(i, b)| b.is_ascii_digit() || b == b'.' || (i == 0 && b == b'-'));
+    let basic_date = s.len() == 8 && !s.contains('.');
+    if numeric
+        && !basic_date
+        && let Ok(f) = s.parse::<f64>()
     {
-        if let Ok(f) = s.parse::<f64>() {
-            return epoch(f);
-        }
+        return epoch(f);
     }
     if let Some(dt) = iso8601(s) {
         return dt;

@@ -8,71 +8,11 @@
 //! The oracle's venv is made (or checked, well under a second once made) by the oracle's own
 //! `setup.sh` into `.oracle-venv/`; `scripts/test.sh` does the same beforehand.
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+mod common;
 
 use aws_exec_mcp::catalog;
 use aws_exec_mcp::invoke::endpoint::{self, EndpointError};
 use serde_json::{Map, Value, json};
-
-struct Oracle {
-    child: Child,
-    stdin: ChildStdin,
-    stdout: BufReader<ChildStdout>,
-}
-
-impl Oracle {
-    fn start() -> Oracle {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let shared = std::env::var_os("SHARED_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root.join("../shared"));
-        let setup = shared.join("oracle/setup.sh");
-        assert!(
-            setup.exists(),
-            "{} is missing: this test needs ../shared/oracle (set SHARED_DIR to its parent)",
-            setup.display()
-        );
-        let out = Command::new("bash")
-            .arg(&setup)
-            .arg(root.join(".oracle-venv"))
-            .stderr(Stdio::inherit())
-            .output()
-            .expect("run oracle/setup.sh");
-        assert!(out.status.success(), "oracle/setup.sh failed");
-        let venv = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        let mut child = Command::new(PathBuf::from(&venv).join("bin/python"))
-            .arg(shared.join("oracle/oracle.py"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start the oracle");
-        let stdin = child.stdin.take().expect("oracle stdin");
-        let stdout = BufReader::new(child.stdout.take().expect("oracle stdout"));
-        Oracle {
-            child,
-            stdin,
-            stdout,
-        }
-    }
-
-    fn ask(&mut self, request: &Value) -> Value {
-        writeln!(self.stdin, "{request}").expect("write to the oracle");
-        self.stdin.flush().expect("flush the oracle's stdin");
-        let mut line = String::new();
-        self.stdout.read_line(&mut line).expect("read the oracle");
-        serde_json::from_str(&line).unwrap_or_else(|e| panic!("oracle answer {line:?}: {e}"))
-    }
-}
-
-impl Drop for Oracle {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Operations whose endpoints depend on their input, and some that do not.
 const OPERATIONS: &[(&str, &str)] = &[
@@ -102,7 +42,7 @@ const REGIONS: &[&str] = &["us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-
 
 #[test]
 fn endpoints_agree_with_botocore() {
-    let mut oracle = Oracle::start();
+    let mut oracle = common::oracle();
     let (mut compared, mut mismatches) = (0usize, Vec::new());
     for &(service, operation) in OPERATIONS {
         let Ok((svc, op)) = catalog::resolve_operation(service, operation) else {

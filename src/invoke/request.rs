@@ -112,10 +112,7 @@ pub struct PreparedRequest {
 
 impl PreparedRequest {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        super::find_header(&self.headers, name)
     }
 }
 
@@ -577,12 +574,11 @@ fn checksum(
             || (algorithm_member.is_some() && s.checksums == ChecksumPolicy::WhenSupported) =>
         {
             // The algorithm member's header says which one was chosen.
-            if let Some(member) = algorithm_member {
-                if let Some(header) = header_of_member(op, member.as_str()) {
-                    if !req.has_header(&header) {
-                        req.headers.push((header, "CRC32".to_string()));
-                    }
-                }
+            if let Some(member) = algorithm_member
+                && let Some(header) = header_of_member(op, member.as_str())
+                && !req.has_header(&header)
+            {
+                req.headers.push((header, "CRC32".to_string()));
             }
             "crc32".to_string()
         }

@@ -34,10 +34,7 @@ pub struct HttpResponse {
 impl HttpResponse {
     /// The first header named `name` (any case).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        super::find_header(&self.headers, name)
     }
 }
 

@@ -86,13 +86,13 @@ pub(super) fn write_members<'m>(
 
 /// restJson1 uses `jsonName`; the awsJson protocols ignore it.
 fn json_key(m: &ArchivedMember, rest_json: bool) -> &str {
-    if rest_json {
-        if let Some(n) = member_trait(m, |t| match t {
+    if rest_json
+        && let Some(n) = member_trait(m, |t| match t {
             ArchivedTrait::JsonName(n) => Some(n.as_str()),
             _ => None,
-        }) {
-            return n;
-        }
+        })
+    {
+        return n;
     }
     m.name.as_str()
 }

@@ -75,10 +75,7 @@ impl Serialized {
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        crate::invoke::find_header(&self.headers, name)
     }
 }
 
@@ -332,6 +329,14 @@ pub(crate) fn member_trait<'a, T>(
 ) -> Option<T> {
     m.find_trait(f)
         .or_else(|| catalog::shape(m.target.to_native()).find_trait(f))
+}
+
+/// The `key` and `value` members of a map shape.
+pub(crate) fn map_members(
+    shape: &'static ArchivedShape,
+) -> Option<(&'static ArchivedMember, &'static ArchivedMember)> {
+    let find = |name: &str| shape.members.iter().find(|m| m.name.as_str() == name);
+    Some((find("key")?, find("value")?))
 }
 
 /// `xmlName` of a member (own trait, else its target's).

@@ -174,10 +174,7 @@ impl QueryWriter<'_> {
                 let Value::Object(entries) = v else {
                     return Err(type_error("an object", v));
                 };
-                let (Some(key_m), Some(value_m)) = (
-                    shape.members.iter().find(|m| m.name.as_str() == "key"),
-                    shape.members.iter().find(|m| m.name.as_str() == "value"),
-                ) else {
+                let Some((key_m, value_m)) = super::map_members(shape) else {
                     return Ok(());
                 };
                 let flattened = member.is_some_and(|m| m.has(T_XML_FLATTENED));
@@ -209,13 +206,7 @@ impl QueryWriter<'_> {
                 "documents cannot be sent in a query body".to_string(),
             )),
             _ => {
-                let text = scalar_text(
-                    self.ctx,
-                    member.map(|m| &*m),
-                    shape,
-                    v,
-                    TimestampFormat::DateTime,
-                )?;
+                let text = scalar_text(self.ctx, member, shape, v, TimestampFormat::DateTime)?;
                 self.pairs.push((key, text));
                 Ok(())
             }

@@ -191,10 +191,7 @@ fn write_value(
             let Value::Object(entries) = v else {
                 return Err(type_error("an object", v));
             };
-            let (Some(key_m), Some(value_m)) = (
-                shape.members.iter().find(|m| m.name.as_str() == "key"),
-                shape.members.iter().find(|m| m.name.as_str() == "value"),
-            ) else {
+            let Some((key_m, value_m)) = super::map_members(shape) else {
                 return Ok(());
             };
             let key_shape = catalog::shape(key_m.target.to_native());
@@ -249,13 +246,7 @@ fn write_value(
             ));
         }
         _ => {
-            let text = scalar_text(
-                ctx,
-                member.map(|m| &*m),
-                shape,
-                v,
-                TimestampFormat::DateTime,
-            )?;
+            let text = scalar_text(ctx, member, shape, v, TimestampFormat::DateTime)?;
             let mut el = parent.start_el(name);
             if let Some((uri, prefix)) = ns {
                 el = el.write_ns(uri, prefix);
