@@ -95,6 +95,7 @@ const OPS_PER_SERVICE: usize = 35;
 /// EC2 is the only ec2Query service: more of its operations.
 const OPS_EC2: usize = 220;
 const MODES: &[&str] = &["required", "random", "full"];
+const REGIONS: &[&str] = &["us-east-1", "eu-west-1", "ap-northeast-1"];
 
 #[test]
 fn requests_agree_with_botocore() {
@@ -157,8 +158,17 @@ fn requests_agree_with_botocore() {
         if sample["ok"] != true {
             continue;
         }
-        serialize_reqs.push(json!({"cmd": "serialize", "service": sreq["service"],
-            "operation": sreq["operation"], "params": sample["params"]}));
+        // Regions of three partitions' kinds; the `full` samples also with the `when_required`
+        // checksum policy and S3 path-style addressing.
+        let seed = sreq["seed"].as_u64().unwrap_or(1) as usize;
+        let region = REGIONS[seed % REGIONS.len()];
+        let mut req = json!({"cmd": "serialize", "service": sreq["service"],
+            "operation": sreq["operation"], "params": sample["params"], "region": region});
+        if sreq["mode"] == "full" {
+            req["checksums"] = json!("when_required");
+            req["config"] = json!({"s3": {"addressing_style": "path"}});
+        }
+        serialize_reqs.push(req);
         labels.push((
             case.0,
             format!(
