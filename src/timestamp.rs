@@ -51,11 +51,10 @@ pub fn parse_str(text: &str) -> Result<DateTime, String> {
         && s.bytes()
             .enumerate()
             .all(|(i, b)| b.is_ascii_digit() || b == b'.' || (i == 0 && b == b'-'))
-        && !(s.len() == 8 && !s.contains('.'))
+        && (s.len() != 8 || s.contains('.'))
+        && let Ok(f) = s.parse::<f64>()
     {
-        if let Ok(f) = s.parse::<f64>() {
-            return epoch(f);
-        }
+        return epoch(f);
     }
     if let Some(dt) = iso8601(s) {
         return dt;
