@@ -174,6 +174,27 @@ impl Lowerer {
         let first_paragraph = doc.lines().next().unwrap_or("");
         let minified = |key: &str| t.get(key).map(Value::to_string).unwrap_or_default();
 
+        let endpoint_rules = t.get("smithy.rules#endpointRuleSet").and_then(|v| {
+            let mut unknown = Vec::new();
+            let lowered = super::rules::lower_rule_set(v, &mut unknown);
+            if !unknown.is_empty() {
+                warnings.push(format!(
+                    "the endpoint rules of `{}` call functions the engine does not know \
+                     ({unknown:?}): resolving its endpoints may fail",
+                    model.dir
+                ));
+            }
+            lowered
+                .map_err(|e| {
+                    warnings.push(format!(
+                        "the endpoint rules of `{}` cannot be read ({e}): its endpoints cannot be \
+                         resolved",
+                        model.dir
+                    ))
+                })
+                .ok()
+        });
+
         // Operations: bound directly or through resources, recursively; sorted by name.
         let mut op_ids: Vec<String> = Vec::new();
         collect_operations(model, svc, &mut op_ids, 0);
@@ -222,7 +243,7 @@ impl Lowerer {
             documentation: cut_at_word(first_paragraph, 600),
             first_op,
             op_count: op_ids.len() as u32,
-            endpoint_ruleset: minified("smithy.rules#endpointRuleSet"),
+            endpoint_rules,
             endpoint_tests: minified("smithy.rules#endpointTests"),
             client_context_params: client_context_params(t.get("smithy.rules#clientContextParams")),
         })
@@ -318,7 +339,6 @@ impl Lowerer {
                 page_size: field("pageSize"),
             }
         });
-        let minified = |key: &str| t.get(key).map(Value::to_string).unwrap_or_default();
         let examples = t
             .get("smithy.api#examples")
             .and_then(Value::as_array)
