@@ -30,7 +30,7 @@ mod witness;
 
 use std::collections::{HashMap, HashSet};
 
-use codegen::format::{
+use catalog_format::format::{
     ArchivedCatalog, ArchivedMember, ArchivedShape, ArchivedShapeKind, ArchivedTrait, T_DEPRECATED,
     T_IDEMPOTENCY_TOKEN, T_SPARSE, T_STREAMING, T_UNIQUE_ITEMS,
 };

@@ -4,7 +4,7 @@
 //! in `examples` only when [`crate::validate::validate_input`] accepts it.
 
 use base64::Engine as _;
-use codegen::format::{
+use catalog_format::format::{
     ArchivedCatalog, ArchivedMember, ArchivedShapeKind, ArchivedTrait, T_UNIQUE_ITEMS,
 };
 use serde_json::{Map, Number, Value, json};

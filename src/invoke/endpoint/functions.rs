@@ -7,7 +7,7 @@
 //! an empty optional. Wrong argument types (a rule set the engine does not understand) are
 //! [`FunctionError`]s, never panics.
 
-use codegen::format::{ArchivedAttrStep, ArchivedFunction as F};
+use catalog_format::format::{ArchivedAttrStep, ArchivedFunction as F};
 use serde_json::{Map, Value, json};
 
 use super::partitions;

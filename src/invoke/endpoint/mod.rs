@@ -4,7 +4,7 @@
 //! headers — or the rule set's own error message ("FIPS and DualStack are enabled, but this
 //! partition does not support one or both").
 //!
-//! codegen lowers each rule set into typed rules in the catalog (`codegen::format::RuleSet`:
+//! codegen lowers each rule set into typed rules in the catalog (`catalog_format::format::RuleSet`:
 //! templates already split, function names resolved), and evaluation walks that archived form
 //! in place: nothing is parsed at run time, so a service's first resolve costs what later ones
 //! do. Evaluation walks the rules in order, binding `assign`ed condition results in a scope
@@ -17,7 +17,7 @@ pub mod partitions;
 
 use std::collections::BTreeMap;
 
-use codegen::format::{
+use catalog_format::format::{
     ArchivedAttrStep, ArchivedCondition, ArchivedEndpointRule, ArchivedExpr, ArchivedParamValue,
     ArchivedRule, ArchivedRuleParameterType, ArchivedRuleSet, ArchivedTemplatePart,
 };

@@ -10,7 +10,7 @@
 //!
 //! and the rule set's defaults fill in the rest when it is evaluated.
 
-use codegen::format::ArchivedTrait;
+use catalog_format::format::ArchivedTrait;
 use serde_json::{Map, Value};
 
 use super::EndpointError;
