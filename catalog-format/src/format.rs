@@ -703,8 +703,8 @@ pub enum TimestampFormat {
 pub enum Trait {
     /// Plain-text documentation, trimmed to a sentence or two.
     Documentation(String),
-    /// `smithy.api#default`, as minified JSON.
-    Default(String),
+    /// `smithy.api#default`.
+    Default(DefaultValue),
     /// `smithy.api#length`: index into [`Catalog::lengths`].
     Length(u32),
     /// `smithy.api#range`: index into [`Catalog::ranges`].
@@ -734,6 +734,21 @@ pub enum Trait {
     },
     /// `smithy.rules#contextParam` name.
     ContextParam(String),
+}
+
+/// A `smithy.api#default` value: what Smithy allows there (a default list or map is empty).
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[rkyv(derive(Debug, PartialEq, Eq))]
+pub enum DefaultValue {
+    /// `null`: a member removes its target's default.
+    None,
+    Bool(bool),
+    /// A number as the model writes it (`0`, `100`, `1.5`): exact for every numeric type.
+    Number(String),
+    /// A string, an enum value, a timestamp or base64 blob text.
+    String(String),
+    EmptyList,
+    EmptyMap,
 }
 
 /// `smithy.api#length`: inclusive bounds on string/blob length (characters/bytes), list items

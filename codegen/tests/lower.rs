@@ -147,7 +147,7 @@ fn mixins_prelude_defaults_and_member_traits() {
         verbose
             .traits
             .iter()
-            .any(|t| matches!(t, Trait::Default(d) if d == "false"))
+            .any(|t| matches!(t, Trait::Default(DefaultValue::Bool(false))))
     );
     assert!(
         verbose

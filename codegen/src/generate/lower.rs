@@ -121,11 +121,11 @@ impl Lowerer {
             let mut shape_traits = Vec::new();
             if zero_default {
                 let zero = if kind == ShapeKind::Boolean {
-                    "false"
+                    DefaultValue::Bool(false)
                 } else {
-                    "0"
+                    DefaultValue::Number("0".into())
                 };
-                shape_traits.push(Trait::Default(zero.into()));
+                shape_traits.push(Trait::Default(zero));
             }
             let idx = self.catalog.shapes.len() as ShapeIdx;
             self.catalog.shapes.push(Shape {
@@ -600,7 +600,8 @@ impl Lowerer {
                         out.push(Trait::Documentation(doc));
                     }
                 }
-                "smithy.api#default" => out.push(Trait::Default(value.to_string())),
+                // A value Smithy forbids (a non-empty list or map) is left out.
+                "smithy.api#default" => out.extend(default_value(value).map(Trait::Default)),
                 "smithy.api#length" => {
                     let bounds = LengthBounds {
                         min: value.get("min").and_then(Value::as_u64),
@@ -779,6 +780,19 @@ pub(crate) fn split_uri_template(uri: &str) -> (Vec<UriSegment>, Vec<QueryLitera
         })
         .collect();
     (segments, query)
+}
+
+/// A `smithy.api#default` value; `None` for a non-empty list or map, which Smithy forbids.
+fn default_value(v: &Value) -> Option<DefaultValue> {
+    Some(match v {
+        Value::Null => DefaultValue::None,
+        Value::Bool(b) => DefaultValue::Bool(*b),
+        Value::Number(n) => DefaultValue::Number(n.to_string()),
+        Value::String(s) => DefaultValue::String(s.clone()),
+        Value::Array(a) if a.is_empty() => DefaultValue::EmptyList,
+        Value::Object(m) if m.is_empty() => DefaultValue::EmptyMap,
+        Value::Array(_) | Value::Object(_) => return None,
+    })
 }
 
 fn http_checksum(v: &Value) -> HttpChecksum {
