@@ -6,7 +6,9 @@
 # One build profile only (release), so the full AWS catalog is generated once and the
 # integration tests drive the same binary people run:
 #   1. cargo fmt --check
-#   2. cargo build --release                      (the binary, full catalog)
+#   2. cargo build --release                      (the binary, full catalog), then
+#      scripts/check-features.sh                  (the test build resolves the same features:
+#                                                 the binary tested is the binary shipped)
 #   3. cargo test --release --workspace           (unit + Rust integration tests; the endpoint
 #                                                 tests run botocore via ../shared/oracle)
 #   4. cargo clippy --release --all-targets       (-D warnings; same profile, no second build)
@@ -79,6 +81,10 @@ done_step
 step "cargo build --release (full catalog)"
 cargo build --release
 "$bin" --version
+done_step
+
+step "same features in the shipped and the tested build (scripts/check-features.sh)"
+bash "$root/scripts/check-features.sh"
 done_step
 
 step "cargo test --release --workspace"

@@ -18,7 +18,7 @@ use aws_smithy_types::date_time::{DateTime, Format};
 use serde_json::Value;
 
 /// The Smithy `timestampFormat` values, as the catalog stores them.
-pub use codegen::format::TimestampFormat;
+pub use catalog_format::format::TimestampFormat;
 
 /// The latest instant accepted: 9999-12-31T23:59:59Z.
 const MAX_EPOCH: f64 = 253_402_300_799.0;

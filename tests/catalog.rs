@@ -2,7 +2,7 @@
 
 use aws_exec_mcp::catalog;
 use aws_exec_mcp::tools::ErrorType;
-use codegen::format::ArchivedCatalog;
+use catalog_format::format::ArchivedCatalog;
 
 #[test]
 fn the_embedded_archive_passes_rkyv_validation() {

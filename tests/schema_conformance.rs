@@ -20,7 +20,7 @@ use aws_exec_mcp::catalog;
 use aws_exec_mcp::schema::{operation_input_schema, render_operation_in};
 use aws_exec_mcp::tools::{ErrorType, Principal, execute, schema};
 use aws_exec_mcp::validate::{IssueKind, ValidationIssue, validate_input, validate_input_in};
-use codegen::format::*;
+use catalog_format::format::*;
 use serde_json::{Value, json};
 
 /// Canonical model-directory names of the services checked operation by operation.

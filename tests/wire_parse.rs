@@ -15,7 +15,7 @@
 use aws_exec_mcp::catalog;
 use aws_exec_mcp::wire::parse::parse_command;
 use base64::Engine as _;
-use codegen::format::{
+use catalog_format::format::{
     ArchivedMember, ArchivedProtocol, ArchivedShapeKind as K, ArchivedTimestampFormat,
     ArchivedTrait, T_EVENT_HEADER, T_HTTP_PAYLOAD, T_HTTP_RESPONSE_CODE, T_STREAMING,
     T_XML_ATTRIBUTE, T_XML_FLATTENED,

@@ -1,13 +1,10 @@
 //! Build-time compiler of the AWS Smithy JSON models into aws-exec-mcp's static catalog.
 //!
-//! [`format`] holds the catalog's data types (always compiled: the server reads them zero-copy
-//! at run time). With the `generate` feature, [`generate`] reads a models directory, builds the
-//! catalog and writes it into the server's `OUT_DIR`.
+//! [`generate`] reads a models directory, builds the catalog and writes it into the server's
+//! `OUT_DIR`. The catalog's data types live in the `catalog-format` crate (the server depends
+//! on that crate only; this one is its build-dependency); they are re-exported here under
+//! their old paths.
 
-pub mod format;
-pub mod search_format;
-pub mod search_terms;
-pub mod text;
+pub use catalog_format::{format, search_format, search_terms, text};
 
-#[cfg(feature = "generate")]
 pub mod generate;

@@ -59,7 +59,7 @@ fn services_are_named_by_directory_with_tiered_aliases() {
     assert_eq!(widgets.protocol, Some(Protocol::RestJson1));
     assert_eq!(widgets.title, "Example Widget Store");
     assert_eq!(widgets.documentation, "The widget store & its API.");
-    assert!(widgets.endpoint_ruleset.starts_with('{'));
+    assert!(widgets.endpoint_rules.is_some());
     // Both claim the endpoint prefix `widgetstore`: the service with more operations wins.
     assert!(widgets.aliases.contains(&"widgetstore".to_string()));
     assert!(!c.services[0].aliases.contains(&"widgetstore".to_string()));
@@ -147,7 +147,7 @@ fn mixins_prelude_defaults_and_member_traits() {
         verbose
             .traits
             .iter()
-            .any(|t| matches!(t, Trait::Default(d) if d == "false"))
+            .any(|t| matches!(t, Trait::Default(DefaultValue::Bool(false))))
     );
     assert!(
         verbose

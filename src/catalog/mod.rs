@@ -4,7 +4,7 @@
 //! parsed at run time. Services and operations are found through compile-time perfect-hash
 //! maps; a miss is answered with the closest names.
 
-use codegen::format::{ArchivedCatalog, ArchivedOperation, ArchivedService, ArchivedShape};
+use catalog_format::format::{ArchivedCatalog, ArchivedOperation, ArchivedService, ArchivedShape};
 
 use crate::tools::{ErrorType, ToolError};
 
@@ -24,7 +24,7 @@ static CATALOG_BYTES: &Aligned<[u8]> =
 /// The compiled catalog.
 pub fn get() -> &'static ArchivedCatalog {
     // SAFETY: the bytes are the rkyv archive of a `Catalog`, written by this crate's build
-    // script with the same `codegen::format` types this code is compiled against, and embedded
+    // script with the same `catalog_format::format` types this code is compiled against, and embedded
     // 16-byte aligned. `tests/catalog.rs` checks the archive with rkyv's validator.
     unsafe { rkyv::access_unchecked::<ArchivedCatalog>(&CATALOG_BYTES.0) }
 }

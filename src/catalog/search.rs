@@ -1,6 +1,6 @@
 //! Ranked search over the compiled operations (`aws_search_operations`).
 //!
-//! The index (`codegen::search_format`, built at compile time) is read in place. A query is
+//! The index (`catalog_format::search_format`, built at compile time) is read in place. A query is
 //! reduced to *concepts* (one per meaningful word or phrase), each with alternative terms: the
 //! word's stem, its synonyms, the operation verbs it stands for, typo corrections. Service
 //! mentions ("s3", "dynamo db", "step functions") and hints ("bucket" → s3) are collected on
@@ -25,11 +25,11 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use codegen::search_format::{
+use catalog_format::search_format::{
     ArchivedSearchIndex, NO_TERM, SUMMARY_TF_SCALE, TERM_ASPECT, TERM_SURFACE, TYPO_MAX_LEN,
     letter_mask, unpack,
 };
-use codegen::search_terms::{self as st, glued, is_stop_word, stem, words};
+use catalog_format::search_terms::{self as st, glued, is_stop_word, stem, words};
 
 /// One result: an operation index into the catalog and its score (higher is better).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -1004,7 +1004,7 @@ impl Parts {
 
 fn score(
     ix: &ArchivedSearchIndex,
-    catalog: &codegen::format::ArchivedCatalog,
+    catalog: &catalog_format::format::ArchivedCatalog,
     q: &Query,
     range: std::ops::Range<u32>,
     limit: usize,
@@ -1017,7 +1017,7 @@ fn score(
 
 fn score_parts(
     ix: &ArchivedSearchIndex,
-    catalog: &codegen::format::ArchivedCatalog,
+    catalog: &catalog_format::format::ArchivedCatalog,
     q: &Query,
     range: std::ops::Range<u32>,
     limit: usize,
@@ -1061,7 +1061,7 @@ fn sorted_terms<'a>(concepts: impl Iterator<Item = &'a Concept>, min_w: f32) -> 
 
 fn score_with(
     ix: &ArchivedSearchIndex,
-    catalog: &codegen::format::ArchivedCatalog,
+    catalog: &catalog_format::format::ArchivedCatalog,
     q: &Query,
     range: std::ops::Range<u32>,
     limit: usize,
@@ -1131,7 +1131,7 @@ fn score_with(
 /// (operations matched by a word, spelled exactly, or of a service named).
 fn collect(
     ix: &ArchivedSearchIndex,
-    catalog: &codegen::format::ArchivedCatalog,
+    catalog: &catalog_format::format::ArchivedCatalog,
     q: &Query,
     range: &std::ops::Range<u32>,
     sc: &mut Scratch,
@@ -1284,7 +1284,7 @@ fn collect(
 
 fn features<'q>(
     ix: &ArchivedSearchIndex,
-    catalog: &codegen::format::ArchivedCatalog,
+    catalog: &catalog_format::format::ArchivedCatalog,
     q: &'q Query,
 ) -> QueryFeatures<'q> {
     let n_services = catalog.services.len();

@@ -4,7 +4,9 @@
 
 use std::io::Write as _;
 
-use codegen::format::{ArchivedTrait, OP_CHECKSUM_REQUIRED, T_HOST_LABEL, T_IDEMPOTENCY_TOKEN};
+use catalog_format::format::{
+    ArchivedTrait, OP_CHECKSUM_REQUIRED, T_HOST_LABEL, T_IDEMPOTENCY_TOKEN,
+};
 use serde_json::{Map, Value};
 
 use super::endpoint::{self, Endpoint, EndpointError};
@@ -212,7 +214,7 @@ pub fn prepare(
     crate::invoke::customize::apply(op, &mut req);
 
     let auth = auth_of(op, &endpoint, settings)?;
-    let mut unsigned_payload = o.has(codegen::format::OP_UNSIGNED_PAYLOAD);
+    let mut unsigned_payload = o.has(catalog_format::format::OP_UNSIGNED_PAYLOAD);
     compress(op, &mut req, settings)?;
     checksum(op, input, &mut req, settings, &url, &mut unsigned_payload)?;
     // `Content-Length` on methods with a body (`0` when empty), as botocore sets it.
@@ -417,7 +419,7 @@ fn auth_of(op: u32, endpoint: &Endpoint, settings: &ClientSettings) -> Result<Au
     let o = catalog::operation(op);
     let svc = catalog::service(o.service.to_native());
     let op_auth: Vec<&str> = o.auth.iter().map(|a| a.as_str()).collect();
-    if (o.has(codegen::format::OP_OPTIONAL_AUTH) && op_auth.is_empty())
+    if (o.has(catalog_format::format::OP_OPTIONAL_AUTH) && op_auth.is_empty())
         || crate::invoke::customize::unsigned(svc.name.as_str(), o.name.as_str())
     {
         return Ok(Auth::None);

@@ -30,9 +30,9 @@ mod witness;
 
 use std::collections::{HashMap, HashSet};
 
-use codegen::format::{
-    ArchivedCatalog, ArchivedMember, ArchivedShape, ArchivedShapeKind, ArchivedTrait, T_DEPRECATED,
-    T_IDEMPOTENCY_TOKEN, T_SPARSE, T_STREAMING, T_UNIQUE_ITEMS,
+use catalog_format::format::{
+    ArchivedCatalog, ArchivedDefaultValue, ArchivedMember, ArchivedShape, ArchivedShapeKind,
+    ArchivedTrait, T_DEPRECATED, T_IDEMPOTENCY_TOKEN, T_SPARSE, T_STREAMING, T_UNIQUE_ITEMS,
 };
 use serde_json::{Map, Value, json};
 
@@ -622,14 +622,71 @@ fn compact_doc(doc: &str) -> String {
 
 fn default_of(t: &'static ArchivedTrait) -> Option<Value> {
     match t {
-        ArchivedTrait::Default(d) => serde_json::from_str(d.as_str()).ok(),
+        ArchivedTrait::Default(d) => default_json(d),
         _ => None,
     }
+}
+
+/// A model default as JSON (`null` for a removed default); `None` only for a number the
+/// catalog cannot hold, which codegen never writes.
+pub(crate) fn default_json(d: &ArchivedDefaultValue) -> Option<Value> {
+    Some(match d {
+        ArchivedDefaultValue::None => Value::Null,
+        ArchivedDefaultValue::Bool(b) => Value::Bool(*b),
+        ArchivedDefaultValue::Number(n) => number(n.as_str())?,
+        ArchivedDefaultValue::String(s) => Value::String(s.to_string()),
+        ArchivedDefaultValue::EmptyList => Value::Array(Vec::new()),
+        ArchivedDefaultValue::EmptyMap => Value::Object(Map::new()),
+    })
+}
+
+/// A JSON number from the model's text: an integer when it is one, else a float.
+fn number(text: &str) -> Option<Value> {
+    if let Ok(i) = text.parse::<i64>() {
+        return Some(Value::from(i));
+    }
+    if let Ok(u) = text.parse::<u64>() {
+        return Some(Value::from(u));
+    }
+    text.parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+        .map(Value::Number)
 }
 
 #[cfg(test)]
 mod tests {
     use super::compact_doc;
+
+    #[test]
+    fn typed_defaults_become_json() {
+        use super::default_json;
+        use catalog_format::format::DefaultValue;
+        use serde_json::json;
+        let archived = |d: DefaultValue| {
+            let bytes = rkyv::to_bytes::<rkyv::rancor::Error>(&d).unwrap();
+            let a =
+                rkyv::access::<catalog_format::format::ArchivedDefaultValue, rkyv::rancor::Error>(
+                    &bytes,
+                )
+                .unwrap();
+            default_json(a)
+        };
+        assert_eq!(archived(DefaultValue::None), Some(json!(null)));
+        assert_eq!(archived(DefaultValue::Bool(true)), Some(json!(true)));
+        assert_eq!(
+            archived(DefaultValue::Number("100".into())),
+            Some(json!(100))
+        );
+        assert_eq!(archived(DefaultValue::Number("-1".into())), Some(json!(-1)));
+        assert_eq!(
+            archived(DefaultValue::Number("1.5".into())),
+            Some(json!(1.5))
+        );
+        assert_eq!(archived(DefaultValue::String("x".into())), Some(json!("x")));
+        assert_eq!(archived(DefaultValue::EmptyList), Some(json!([])));
+        assert_eq!(archived(DefaultValue::EmptyMap), Some(json!({})));
+    }
 
     #[test]
     fn docs_drop_dangling_see_also_sentences() {

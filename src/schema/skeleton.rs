@@ -4,7 +4,7 @@
 //! in `examples` only when [`crate::validate::validate_input`] accepts it.
 
 use base64::Engine as _;
-use codegen::format::{
+use catalog_format::format::{
     ArchivedCatalog, ArchivedMember, ArchivedShapeKind, ArchivedTrait, T_UNIQUE_ITEMS,
 };
 use serde_json::{Map, Number, Value, json};
@@ -46,8 +46,7 @@ fn example(
         .and_then(|m| m.find_trait(default_of))
         .or_else(|| shape.find_trait(default_of));
     let c = Constraints::of(cat, shape, member);
-    if let Some(d) = default
-        && let Ok(v) = serde_json::from_str::<Value>(d)
+    if let Some(v) = default
         && !v.is_null()
         && default_fits(&v, &c)
     {
@@ -174,9 +173,9 @@ fn default_fits(v: &Value, c: &Constraints) -> bool {
     c.length_min.is_none_or(|m| len >= m) && c.length_max.is_none_or(|m| len <= m)
 }
 
-fn default_of(t: &'static ArchivedTrait) -> Option<&'static str> {
+fn default_of(t: &'static ArchivedTrait) -> Option<Value> {
     match t {
-        ArchivedTrait::Default(d) => Some(d.as_str()),
+        ArchivedTrait::Default(d) => super::default_json(d),
         _ => None,
     }
 }

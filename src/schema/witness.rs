@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-use codegen::format::ArchivedCatalog;
+use catalog_format::format::ArchivedCatalog;
 use fancy_regex::{Expr, LookAround};
 
 use crate::validate::patterns;

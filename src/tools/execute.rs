@@ -16,7 +16,7 @@ use super::schema::{name_arg, object_args, reject_unknown};
 use super::{ErrorType, Principal, ToolError, ToolResult};
 use crate::catalog;
 use crate::validate::{ValidationIssue, member_required, suggest, type_name, validate_input};
-use codegen::format::{OP_DESTRUCTIVE, OP_IDEMPOTENT, OP_READONLY, T_IDEMPOTENCY_TOKEN};
+use catalog_format::format::{OP_DESTRUCTIVE, OP_IDEMPOTENT, OP_READONLY, T_IDEMPOTENCY_TOKEN};
 
 const TOOL: &str = "aws_execute";
 const ARGS: &[&str] = &[

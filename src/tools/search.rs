@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use crate::catalog;
 use crate::tools::{ErrorType, Principal, ToolError, ToolResult};
-use codegen::format::{OP_DESTRUCTIVE, OP_READONLY};
+use catalog_format::format::{OP_DESTRUCTIVE, OP_READONLY};
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 256;
@@ -49,7 +49,7 @@ pub fn run(_principal: &Principal, args: &Value) -> ToolResult {
         results.push(json!({
             "service": svc.name.as_str(),
             "operation": op.name.as_str(),
-            "summary": codegen::text::cut_at_word(op.summary.as_str(), SUMMARY_CHARS),
+            "summary": catalog_format::text::cut_at_word(op.summary.as_str(), SUMMARY_CHARS),
             "readOnly": op.has(OP_READONLY),
             "destructive": op.has(OP_DESTRUCTIVE),
             "score": (f64::from(hit.score) * 100.0).round() / 100.0,

@@ -24,7 +24,7 @@
 pub mod patterns;
 
 use base64::Engine as _;
-use codegen::format::{
+use catalog_format::format::{
     ArchivedCatalog, ArchivedMember, ArchivedShape, ArchivedShapeKind, ArchivedTrait,
     T_IDEMPOTENCY_TOKEN, T_REQUIRED, T_SENSITIVE, T_SPARSE, T_UNIQUE_ITEMS,
 };

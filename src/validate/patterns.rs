@@ -7,11 +7,11 @@
 //! backtracking exceeds fancy-regex's limit on some input, is skipped: the caller never fails
 //! because of a pattern (it is logged at debug level once).
 //!
-//! [`Catalog::patterns`]: codegen::format::Catalog::patterns
+//! [`Catalog::patterns`]: catalog_format::format::Catalog::patterns
 
 use std::sync::OnceLock;
 
-use codegen::format::ArchivedCatalog;
+use catalog_format::format::ArchivedCatalog;
 
 /// A compiled pattern.
 #[derive(Debug)]

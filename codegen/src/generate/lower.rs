@@ -121,11 +121,11 @@ impl Lowerer {
             let mut shape_traits = Vec::new();
             if zero_default {
                 let zero = if kind == ShapeKind::Boolean {
-                    "false"
+                    DefaultValue::Bool(false)
                 } else {
-                    "0"
+                    DefaultValue::Number("0".into())
                 };
-                shape_traits.push(Trait::Default(zero.into()));
+                shape_traits.push(Trait::Default(zero));
             }
             let idx = self.catalog.shapes.len() as ShapeIdx;
             self.catalog.shapes.push(Shape {
@@ -173,6 +173,27 @@ impl Lowerer {
             .unwrap_or_default();
         let first_paragraph = doc.lines().next().unwrap_or("");
         let minified = |key: &str| t.get(key).map(Value::to_string).unwrap_or_default();
+
+        let endpoint_rules = t.get("smithy.rules#endpointRuleSet").and_then(|v| {
+            let mut unknown = Vec::new();
+            let lowered = super::rules::lower_rule_set(v, &mut unknown);
+            if !unknown.is_empty() {
+                warnings.push(format!(
+                    "the endpoint rules of `{}` call functions the engine does not know \
+                     ({unknown:?}): resolving its endpoints may fail",
+                    model.dir
+                ));
+            }
+            lowered
+                .map_err(|e| {
+                    warnings.push(format!(
+                        "the endpoint rules of `{}` cannot be read ({e}): its endpoints cannot be \
+                         resolved",
+                        model.dir
+                    ))
+                })
+                .ok()
+        });
 
         // Operations: bound directly or through resources, recursively; sorted by name.
         let mut op_ids: Vec<String> = Vec::new();
@@ -222,7 +243,7 @@ impl Lowerer {
             documentation: cut_at_word(first_paragraph, 600),
             first_op,
             op_count: op_ids.len() as u32,
-            endpoint_ruleset: minified("smithy.rules#endpointRuleSet"),
+            endpoint_rules,
             endpoint_tests: minified("smithy.rules#endpointTests"),
             client_context_params: client_context_params(t.get("smithy.rules#clientContextParams")),
         })
@@ -579,7 +600,8 @@ impl Lowerer {
                         out.push(Trait::Documentation(doc));
                     }
                 }
-                "smithy.api#default" => out.push(Trait::Default(value.to_string())),
+                // A value Smithy forbids (a non-empty list or map) is left out.
+                "smithy.api#default" => out.extend(default_value(value).map(Trait::Default)),
                 "smithy.api#length" => {
                     let bounds = LengthBounds {
                         min: value.get("min").and_then(Value::as_u64),
@@ -758,6 +780,19 @@ pub(crate) fn split_uri_template(uri: &str) -> (Vec<UriSegment>, Vec<QueryLitera
         })
         .collect();
     (segments, query)
+}
+
+/// A `smithy.api#default` value; `None` for a non-empty list or map, which Smithy forbids.
+fn default_value(v: &Value) -> Option<DefaultValue> {
+    Some(match v {
+        Value::Null => DefaultValue::None,
+        Value::Bool(b) => DefaultValue::Bool(*b),
+        Value::Number(n) => DefaultValue::Number(n.to_string()),
+        Value::String(s) => DefaultValue::String(s.clone()),
+        Value::Array(a) if a.is_empty() => DefaultValue::EmptyList,
+        Value::Object(m) if m.is_empty() => DefaultValue::EmptyMap,
+        Value::Array(_) | Value::Object(_) => return None,
+    })
 }
 
 fn http_checksum(v: &Value) -> HttpChecksum {

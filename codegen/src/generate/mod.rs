@@ -11,6 +11,7 @@ pub mod lower;
 pub mod models;
 pub mod names;
 pub mod regex;
+pub mod rules;
 pub mod search;
 pub mod smithy;
 

@@ -7,6 +7,7 @@
 //! an empty optional. Wrong argument types (a rule set the engine does not understand) are
 //! [`FunctionError`]s, never panics.
 
+use catalog_format::format::{ArchivedAttrStep, ArchivedFunction as F};
 use serde_json::{Map, Value, json};
 
 use super::partitions;
@@ -30,8 +31,9 @@ fn bad(function: &str, expected: &'static str) -> FunctionError {
     }
 }
 
-/// Calls library function `name` on `args`.
-pub fn call(name: &str, args: &[Option<Value>]) -> Result<Option<Value>, FunctionError> {
+/// Calls library function `function` on `args`.
+pub fn call(function: &F, args: &[Option<Value>]) -> Result<Option<Value>, FunctionError> {
+    let name = function.name();
     let string = |i: usize| match args.get(i) {
         Some(Some(Value::String(s))) => Some(s.as_str()),
         _ => None,
@@ -40,34 +42,34 @@ pub fn call(name: &str, args: &[Option<Value>]) -> Result<Option<Value>, Functio
         Some(Some(Value::Bool(b))) => Some(*b),
         _ => None,
     };
-    Ok(match name {
-        "isSet" => {
+    Ok(match function {
+        F::IsSet => {
             let [value] = args else {
                 return Err(bad(name, "one argument"));
             };
             Some(Value::Bool(value.is_some()))
         }
-        "not" => match args {
+        F::Not => match args {
             [Some(Value::Bool(b))] => Some(Value::Bool(!b)),
             [None] => None,
             _ => return Err(bad(name, "one boolean")),
         },
-        "booleanEquals" => match args {
+        F::BooleanEquals => match args {
             [Some(Value::Bool(a)), Some(Value::Bool(b))] => Some(Value::Bool(a == b)),
             [_, _] => Some(Value::Bool(false)),
             _ => return Err(bad(name, "two booleans")),
         },
-        "stringEquals" => match args {
+        F::StringEquals => match args {
             [Some(Value::String(a)), Some(Value::String(b))] => Some(Value::Bool(a == b)),
             [_, _] => Some(Value::Bool(false)),
             _ => return Err(bad(name, "two strings")),
         },
-        "getAttr" => match args {
+        F::GetAttr => match args {
             [Some(value), Some(Value::String(path))] => get_attr(value, path),
             [None, _] => None,
             _ => return Err(bad(name, "a value and a path string")),
         },
-        "substring" => match args {
+        F::Substring => match args {
             [
                 Some(Value::String(s)),
                 Some(start),
@@ -82,41 +84,50 @@ pub fn call(name: &str, args: &[Option<Value>]) -> Result<Option<Value>, Functio
             [None, ..] => None,
             _ => return Err(bad(name, "a string, two indexes and a boolean")),
         },
-        "isValidHostLabel" => match (string(0), boolean(1)) {
+        F::IsValidHostLabel => match (string(0), boolean(1)) {
             (Some(s), Some(sub)) => Some(Value::Bool(is_valid_host_label(s, sub))),
             (None, _) if matches!(args.first(), Some(None)) => None,
             _ => return Err(bad(name, "a string and a boolean")),
         },
-        "parseURL" => match args {
+        F::ParseUrl => match args {
             [Some(Value::String(s))] => parse_url(s),
             [None] => None,
             _ => return Err(bad(name, "one string")),
         },
-        "uriEncode" => match args {
+        F::UriEncode => match args {
             [Some(Value::String(s))] => Some(Value::String(uri_encode(s))),
             [None] => None,
             _ => return Err(bad(name, "one string")),
         },
-        "aws.partition" => match args {
+        F::AwsPartition => match args {
             [Some(Value::String(region))] => partitions::partition_of(region),
             [None] => None,
             _ => return Err(bad(name, "one string")),
         },
-        "aws.parseArn" => match args {
+        F::AwsParseArn => match args {
             [Some(Value::String(s))] => parse_arn(s),
             [None] => None,
             _ => return Err(bad(name, "one string")),
         },
-        "aws.isVirtualHostableS3Bucket" => match (string(0), boolean(1)) {
+        F::AwsIsVirtualHostableS3Bucket => match (string(0), boolean(1)) {
             (Some(s), Some(sub)) => Some(Value::Bool(is_virtual_hostable_s3_bucket(s, sub))),
             (None, _) if matches!(args.first(), Some(None)) => None,
             _ => return Err(bad(name, "a string and a boolean")),
         },
-        _ => return Err(FunctionError::Unknown(name.to_string())),
+        F::Other(_) => return Err(FunctionError::Unknown(name.to_string())),
     })
 }
 
-/// `getAttr`: keys separated by `.`, an optional `[index]` at the end of a part.
+/// `getAttr` with a path split at build time; by reference, nothing is copied.
+pub fn get_attr_steps<'v>(value: &'v Value, path: &[ArchivedAttrStep]) -> Option<&'v Value> {
+    path.iter().try_fold(value, |current, step| match step {
+        ArchivedAttrStep::Key(k) => current.as_object()?.get(k.as_str()),
+        ArchivedAttrStep::Index(i) => current.as_array()?.get(i.to_native() as usize),
+    })
+}
+
+/// `getAttr` with a path computed at run time: keys separated by `.`, an optional `[index]`
+/// at the end of a part.
 pub fn get_attr(value: &Value, path: &str) -> Option<Value> {
     let mut current = value;
     for part in path.split('.') {
@@ -376,11 +387,10 @@ mod tests {
     #[test]
     fn calls_check_their_arguments() {
         assert_eq!(
-            call("not", &[Some(json!(true))]).unwrap(),
+            call(&F::Not, &[Some(json!(true))]).unwrap(),
             Some(json!(false))
         );
-        assert_eq!(call("isSet", &[None]).unwrap(), Some(json!(false)));
-        assert!(matches!(call("nope", &[]), Err(FunctionError::Unknown(_))));
-        assert!(call("not", &[Some(json!("x"))]).is_err());
+        assert_eq!(call(&F::IsSet, &[None]).unwrap(), Some(json!(false)));
+        assert!(call(&F::Not, &[Some(json!("x"))]).is_err());
     }
 }

@@ -4,27 +4,27 @@
 //! headers — or the rule set's own error message ("FIPS and DualStack are enabled, but this
 //! partition does not support one or both").
 //!
-//! The rule sets are compiled into the catalog as minified JSON; each is read into the typed
-//! form of [`ruleset`] on its first use and kept (a few ms for the largest, s3's). Evaluation
-//! walks the rules in order, binding `assign`ed condition results in a scope that is unwound
-//! when a rule does not apply. Every endpoint test case of every model
+//! codegen lowers each rule set into typed rules in the catalog (`catalog_format::format::RuleSet`:
+//! templates already split, function names resolved), and evaluation walks that archived form
+//! in place: nothing is parsed at run time, so a service's first resolve costs what later ones
+//! do. Evaluation walks the rules in order, binding `assign`ed condition results in a scope
+//! that is unwound when a rule does not apply. Every endpoint test case of every model
 //! (`smithy.rules#endpointTests`, about 15,000) runs in `tests/endpoint_rules.rs`.
 
 pub mod functions;
 pub mod params;
 pub mod partitions;
-pub mod ruleset;
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
+use catalog_format::format::{
+    ArchivedAttrStep, ArchivedCondition, ArchivedEndpointRule, ArchivedExpr, ArchivedParamValue,
+    ArchivedRule, ArchivedRuleParameterType, ArchivedRuleSet, ArchivedTemplatePart,
+};
 use serde_json::{Map, Value};
 
 use crate::catalog;
 use functions::FunctionError;
-use ruleset::{
-    Condition, EndpointSpec, Expr, ParameterType, Rule, RuleSet, Template, TemplatePart,
-};
 
 /// A resolved endpoint.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,34 +52,20 @@ pub enum EndpointError {
     },
     #[error("the service `{0}` has no endpoint rules")]
     NoRuleSet(String),
-    #[error("the endpoint rules of `{service}` cannot be read: {reason}")]
-    InvalidRuleSet { service: String, reason: String },
     #[error("endpoint rules refer to `{0}`, which has no value here")]
     UnsetValue(String),
     #[error(transparent)]
     Function(#[from] FunctionError),
 }
 
-/// The rule set of catalog service `service`, read on first use.
-pub fn rule_set(service: u32) -> Result<&'static RuleSet, EndpointError> {
-    static SETS: OnceLock<Vec<OnceLock<Result<RuleSet, String>>>> = OnceLock::new();
-    let services = &catalog::get().services;
-    let sets = SETS.get_or_init(|| services.iter().map(|_| OnceLock::new()).collect());
-    let (Some(svc), Some(slot)) = (services.get(service as usize), sets.get(service as usize))
-    else {
+/// The rule set of catalog service `service` (in the catalog: no reading, no caching).
+pub fn rule_set(service: u32) -> Result<&'static ArchivedRuleSet, EndpointError> {
+    let Some(svc) = catalog::get().services.get(service as usize) else {
         return Err(EndpointError::NoRuleSet(format!("#{service}")));
     };
-    let name = svc.name.as_str();
-    let text = svc.endpoint_ruleset.as_str();
-    if text.is_empty() {
-        return Err(EndpointError::NoRuleSet(name.to_string()));
-    }
-    slot.get_or_init(|| serde_json::from_str(text).map_err(|e| e.to_string()))
+    svc.endpoint_rules
         .as_ref()
-        .map_err(|reason| EndpointError::InvalidRuleSet {
-            service: name.to_string(),
-            reason: reason.clone(),
-        })
+        .ok_or_else(|| EndpointError::NoRuleSet(svc.name.to_string()))
 }
 
 /// Resolves the endpoint of catalog service `service` for `params`.
@@ -91,17 +77,23 @@ pub fn resolve_service(
 }
 
 /// Evaluates `rules` for `params` (parameter name → value; `null` counts as not given).
-pub fn resolve(rules: &RuleSet, params: &Map<String, Value>) -> Result<Endpoint, EndpointError> {
+pub fn resolve(
+    rules: &ArchivedRuleSet,
+    params: &Map<String, Value>,
+) -> Result<Endpoint, EndpointError> {
     let mut scope = Scope::default();
-    for (name, p) in &rules.parameters {
-        let given = params.get(name).filter(|v| !v.is_null());
-        let value = given.or(p.default.as_ref());
+    for p in rules.parameters.iter() {
+        let name = p.name.as_str();
+        let value = match params.get(name).filter(|v| !v.is_null()) {
+            Some(v) => Some(v.clone()),
+            None => p.default.as_ref().map(param_value),
+        };
         match value {
             Some(v) => {
-                check_type(name, p.kind, v)?;
-                scope.vars.push((name.clone(), v.clone()));
+                check_type(name, p.kind, &v)?;
+                scope.vars.push((name, v));
             }
-            None if p.required => return Err(EndpointError::MissingParameter(name.clone())),
+            None if p.required => return Err(EndpointError::MissingParameter(name.to_string())),
             None => {}
         }
     }
@@ -111,11 +103,22 @@ pub fn resolve(rules: &RuleSet, params: &Map<String, Value>) -> Result<Endpoint,
     }
 }
 
-fn check_type(name: &str, kind: ParameterType, v: &Value) -> Result<(), EndpointError> {
+/// A parameter value of the catalog (a default, a static context param) as a JSON value.
+pub(crate) fn param_value(v: &ArchivedParamValue) -> Value {
+    match v {
+        ArchivedParamValue::Bool(b) => Value::Bool(*b),
+        ArchivedParamValue::String(s) => Value::String(s.to_string()),
+        ArchivedParamValue::StringArray(a) => {
+            Value::Array(a.iter().map(|s| Value::String(s.to_string())).collect())
+        }
+    }
+}
+
+fn check_type(name: &str, kind: ArchivedRuleParameterType, v: &Value) -> Result<(), EndpointError> {
     let (ok, expected) = match kind {
-        ParameterType::String => (v.is_string(), "a string"),
-        ParameterType::Boolean => (v.is_boolean(), "a boolean"),
-        ParameterType::StringArray => (
+        ArchivedRuleParameterType::String => (v.is_string(), "a string"),
+        ArchivedRuleParameterType::Boolean => (v.is_boolean(), "a boolean"),
+        ArchivedRuleParameterType::StringArray => (
             v.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
             "an array of strings",
         ),
@@ -131,31 +134,48 @@ fn check_type(name: &str, kind: ParameterType, v: &Value) -> Result<(), Endpoint
 }
 
 /// Values bound so far: the parameters, then `assign`ed condition results (innermost last).
+/// Names point into the catalog.
 #[derive(Default)]
-struct Scope {
-    vars: Vec<(String, Value)>,
+struct Scope<'a> {
+    vars: Vec<(&'a str, Value)>,
 }
 
-impl Scope {
+impl Scope<'_> {
     fn get(&self, name: &str) -> Option<&Value> {
         self.vars
             .iter()
             .rev()
-            .find(|(n, _)| n == name)
+            .find(|(n, _)| *n == name)
             .map(|(_, v)| v)
     }
 }
 
+/// The conditions of a rule.
+fn conditions_of(rule: &ArchivedRule) -> &[ArchivedCondition] {
+    match rule {
+        ArchivedRule::Endpoint { conditions, .. }
+        | ArchivedRule::Error { conditions, .. }
+        | ArchivedRule::Tree { conditions, .. } => conditions,
+    }
+}
+
 /// The first rule that applies decides; `None` when none does.
-fn eval_rules(rules: &[Rule], scope: &mut Scope) -> Result<Option<Endpoint>, EndpointError> {
+fn eval_rules<'a>(
+    rules: &'a [ArchivedRule],
+    scope: &mut Scope<'a>,
+) -> Result<Option<Endpoint>, EndpointError> {
     for rule in rules {
         let mark = scope.vars.len();
-        if conditions_hold(rule.conditions(), scope)? {
+        if conditions_hold(conditions_of(rule), scope)? {
             return match rule {
-                Rule::Endpoint { endpoint, .. } => build_endpoint(endpoint, scope).map(Some),
-                Rule::Error { error, .. } => Err(EndpointError::Rule(string_of(error, scope)?)),
+                ArchivedRule::Endpoint { endpoint, .. } => {
+                    build_endpoint(endpoint, scope).map(Some)
+                }
+                ArchivedRule::Error { message, .. } => {
+                    Err(EndpointError::Rule(string_of(message, scope)?))
+                }
                 // A tree whose conditions hold is final: falling out of it is no match.
-                Rule::Tree { rules, .. } => match eval_rules(rules, scope)? {
+                ArchivedRule::Tree { rules, .. } => match eval_rules(rules, scope)? {
                     Some(endpoint) => Ok(Some(endpoint)),
                     None => Err(EndpointError::NoMatch),
                 },
@@ -167,7 +187,10 @@ fn eval_rules(rules: &[Rule], scope: &mut Scope) -> Result<Option<Endpoint>, End
 }
 
 /// Whether every condition yields a set value other than `false`, binding `assign`s.
-fn conditions_hold(conditions: &[Condition], scope: &mut Scope) -> Result<bool, EndpointError> {
+fn conditions_hold<'a>(
+    conditions: &'a [ArchivedCondition],
+    scope: &mut Scope<'a>,
+) -> Result<bool, EndpointError> {
     for c in conditions {
         let args = c
             .argv
@@ -177,8 +200,8 @@ fn conditions_hold(conditions: &[Condition], scope: &mut Scope) -> Result<bool, 
         match functions::call(&c.function, &args)? {
             None | Some(Value::Bool(false)) => return Ok(false),
             Some(value) => {
-                if let Some(name) = &c.assign {
-                    scope.vars.push((name.clone(), value));
+                if let Some(name) = c.assign.as_ref() {
+                    scope.vars.push((name.as_str(), value));
                 }
             }
         }
@@ -187,31 +210,38 @@ fn conditions_hold(conditions: &[Condition], scope: &mut Scope) -> Result<bool, 
 }
 
 /// The value of an expression; `None` when it is unset.
-fn eval(expr: &Expr, scope: &Scope) -> Result<Option<Value>, EndpointError> {
+fn eval(expr: &ArchivedExpr, scope: &Scope) -> Result<Option<Value>, EndpointError> {
     Ok(match expr {
-        Expr::Ref(r) => scope.get(&r.name).cloned(),
-        Expr::Call(call) => {
-            let args = call
-                .argv
+        ArchivedExpr::Ref(name) => scope.get(name.as_str()).cloned(),
+        ArchivedExpr::Call { function, argv } => {
+            let args = argv
                 .iter()
                 .map(|a| eval(a, scope))
                 .collect::<Result<Vec<_>, _>>()?;
-            functions::call(&call.function, &args)?
+            functions::call(function, &args)?
         }
-        Expr::String(t) => Some(Value::String(render(t, scope)?)),
-        Expr::Bool(b) => Some(Value::Bool(*b)),
-        Expr::Integer(i) => Some(Value::from(*i)),
-        Expr::Array(items) => Some(Value::Array(
+        ArchivedExpr::GetAttr { target, path } => match target.as_ref() {
+            // The common case, a reference: read the path without copying the whole value.
+            ArchivedExpr::Ref(name) => scope
+                .get(name.as_str())
+                .and_then(|v| functions::get_attr_steps(v, path))
+                .cloned(),
+            other => eval(other, scope)?.and_then(|v| functions::get_attr_steps(&v, path).cloned()),
+        },
+        ArchivedExpr::String(parts) => Some(Value::String(render(parts, scope)?)),
+        ArchivedExpr::Bool(b) => Some(Value::Bool(*b)),
+        ArchivedExpr::Integer(i) => Some(Value::from(i.to_native())),
+        ArchivedExpr::Array(items) => Some(Value::Array(
             items
                 .iter()
                 .filter_map(|i| eval(i, scope).transpose())
                 .collect::<Result<_, _>>()?,
         )),
-        Expr::Record(fields) => {
+        ArchivedExpr::Record(fields) => {
             let mut m = Map::new();
-            for (k, v) in fields {
-                if let Some(v) = eval(v, scope)? {
-                    m.insert(k.clone(), v);
+            for f in fields.iter() {
+                if let Some(v) = eval(&f.value, scope)? {
+                    m.insert(f.name.to_string(), v);
                 }
             }
             Some(Value::Object(m))
@@ -220,7 +250,7 @@ fn eval(expr: &Expr, scope: &Scope) -> Result<Option<Value>, EndpointError> {
 }
 
 /// An expression that must be a string (URL, error message, header value).
-fn string_of(expr: &Expr, scope: &Scope) -> Result<String, EndpointError> {
+fn string_of(expr: &ArchivedExpr, scope: &Scope) -> Result<String, EndpointError> {
     match eval(expr, scope)? {
         Some(Value::String(s)) => Ok(s),
         Some(other) => Ok(other.to_string()),
@@ -228,30 +258,46 @@ fn string_of(expr: &Expr, scope: &Scope) -> Result<String, EndpointError> {
     }
 }
 
-fn describe(expr: &Expr) -> String {
+fn describe(expr: &ArchivedExpr) -> String {
     match expr {
-        Expr::Ref(r) => r.name.clone(),
-        Expr::Call(c) => format!("{}(...)", c.function),
+        ArchivedExpr::Ref(name) => name.to_string(),
+        ArchivedExpr::Call { function, .. } => format!("{}(...)", function.name()),
+        ArchivedExpr::GetAttr { .. } => "getAttr(...)".to_string(),
         _ => "a value".to_string(),
     }
 }
 
-fn render(t: &Template, scope: &Scope) -> Result<String, EndpointError> {
+/// `name#a.b[1]`, for messages.
+fn describe_path(name: &str, path: &[ArchivedAttrStep]) -> String {
+    let mut out = name.to_string();
+    for (i, step) in path.iter().enumerate() {
+        match step {
+            ArchivedAttrStep::Key(k) => {
+                out.push(if i == 0 { '#' } else { '.' });
+                out.push_str(k);
+            }
+            ArchivedAttrStep::Index(n) => {
+                if i == 0 {
+                    out.push('#');
+                }
+                out.push_str(&format!("[{n}]"));
+            }
+        }
+    }
+    out
+}
+
+fn render(parts: &[ArchivedTemplatePart], scope: &Scope) -> Result<String, EndpointError> {
     let mut out = String::new();
-    for part in &t.parts {
+    for part in parts {
         match part {
-            TemplatePart::Literal(s) => out.push_str(s),
-            TemplatePart::Value { name, path } => {
-                let base = scope
-                    .get(name)
-                    .ok_or_else(|| EndpointError::UnsetValue(name.clone()))?;
-                let value = match path {
-                    Some(p) => functions::get_attr(base, p)
-                        .ok_or_else(|| EndpointError::UnsetValue(format!("{name}#{p}")))?,
-                    None => base.clone(),
-                };
+            ArchivedTemplatePart::Literal(s) => out.push_str(s),
+            ArchivedTemplatePart::Value { name, path } => {
+                let unset = || EndpointError::UnsetValue(describe_path(name, path));
+                let base = scope.get(name.as_str()).ok_or_else(unset)?;
+                let value = functions::get_attr_steps(base, path).ok_or_else(unset)?;
                 match value {
-                    Value::String(s) => out.push_str(&s),
+                    Value::String(s) => out.push_str(s),
                     other => out.push_str(&other.to_string()),
                 }
             }
@@ -260,21 +306,22 @@ fn render(t: &Template, scope: &Scope) -> Result<String, EndpointError> {
     Ok(out)
 }
 
-fn build_endpoint(spec: &EndpointSpec, scope: &Scope) -> Result<Endpoint, EndpointError> {
+fn build_endpoint(spec: &ArchivedEndpointRule, scope: &Scope) -> Result<Endpoint, EndpointError> {
     let url = string_of(&spec.url, scope)?;
     let mut properties = Map::new();
-    for (k, v) in &spec.properties {
-        if let Some(v) = eval(v, scope)? {
-            properties.insert(k.clone(), v);
+    for f in spec.properties.iter() {
+        if let Some(v) = eval(&f.value, scope)? {
+            properties.insert(f.name.to_string(), v);
         }
     }
     let mut headers = BTreeMap::new();
-    for (k, values) in &spec.headers {
-        let values = values
+    for h in spec.headers.iter() {
+        let values = h
+            .values
             .iter()
             .map(|v| string_of(v, scope))
             .collect::<Result<Vec<_>, _>>()?;
-        headers.insert(k.clone(), values);
+        headers.insert(h.name.to_string(), values);
     }
     Ok(Endpoint {
         url,
@@ -288,52 +335,24 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn rules() -> RuleSet {
-        serde_json::from_value(json!({
-            "version": "1.0",
-            "parameters": {
-                "Region": {"type": "String", "builtIn": "AWS::Region"},
-                "UseFIPS": {"type": "Boolean", "required": true, "default": false}
-            },
-            "rules": [
-                {"type": "tree", "conditions": [
-                    {"fn": "isSet", "argv": [{"ref": "Region"}]},
-                    {"fn": "aws.partition", "argv": [{"ref": "Region"}], "assign": "P"}
-                ], "rules": [
-                    {"type": "endpoint", "conditions": [
-                        {"fn": "booleanEquals", "argv": [{"ref": "UseFIPS"}, true]}
-                    ], "endpoint": {"url": "https://svc-fips.{Region}.{P#dnsSuffix}"}},
-                    {"type": "endpoint", "conditions": [], "endpoint": {
-                        "url": "https://svc.{Region}.{P#dnsSuffix}",
-                        "properties": {"authSchemes": [{"name": "sigv4", "signingRegion": "{Region}"}]},
-                        "headers": {"x-test": ["{P#name}"]}
-                    }}
-                ]},
-                {"type": "error", "conditions": [], "error": "Invalid Configuration: Missing Region"}
-            ]
-        }))
-        .unwrap()
-    }
-
-    fn params(v: Value) -> Map<String, Value> {
-        v.as_object().unwrap().clone()
+    fn resolve_for(service: &str, params: Value) -> Result<Endpoint, EndpointError> {
+        let s = catalog::resolve_service(service).unwrap();
+        resolve_service(s, params.as_object().unwrap())
     }
 
     #[test]
-    fn resolves_templates_properties_and_headers() {
-        let e = resolve(&rules(), &params(json!({"Region": "cn-north-1"}))).unwrap();
-        assert_eq!(e.url, "https://svc.cn-north-1.amazonaws.com.cn");
-        assert_eq!(
-            e.properties["authSchemes"][0]["signingRegion"],
-            "cn-north-1"
-        );
-        assert_eq!(e.headers["x-test"], vec!["aws-cn".to_string()]);
-        let e = resolve(
-            &rules(),
-            &params(json!({"Region": "us-east-1", "UseFIPS": true})),
+    fn resolves_templates_properties_and_defaults() {
+        let e = resolve_for("ec2", json!({"Region": "cn-north-1"})).unwrap();
+        assert_eq!(e.url, "https://ec2.cn-north-1.amazonaws.com.cn");
+        let e = resolve_for("ec2", json!({"Region": "us-east-1", "UseFIPS": true})).unwrap();
+        assert_eq!(e.url, "https://ec2-fips.us-east-1.amazonaws.com");
+        let e = resolve_for(
+            "s3",
+            json!({"Region": "eu-west-1", "Bucket": "my-bucket", "UseFIPS": null}),
         )
         .unwrap();
-        assert_eq!(e.url, "https://svc-fips.us-east-1.amazonaws.com");
+        assert_eq!(e.url, "https://my-bucket.s3.eu-west-1.amazonaws.com");
+        assert_eq!(e.properties["authSchemes"][0]["signingRegion"], "eu-west-1");
     }
 
     #[test]
@@ -347,13 +366,13 @@ mod tests {
     #[test]
     fn error_rules_and_bad_parameters() {
         assert_eq!(
-            resolve(&rules(), &Map::new()),
+            resolve_for("ec2", json!({})),
             Err(EndpointError::Rule(
                 "Invalid Configuration: Missing Region".into()
             ))
         );
         assert_eq!(
-            resolve(&rules(), &params(json!({"Region": 5}))),
+            resolve_for("ec2", json!({"Region": 5})),
             Err(EndpointError::ParameterType {
                 name: "Region".into(),
                 expected: "a string"

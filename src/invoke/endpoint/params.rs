@@ -10,7 +10,7 @@
 //!
 //! and the rule set's defaults fill in the rest when it is evaluated.
 
-use codegen::format::{ArchivedParamValue, ArchivedTrait};
+use catalog_format::format::ArchivedTrait;
 use serde_json::{Map, Value};
 
 use super::EndpointError;
@@ -27,12 +27,13 @@ pub fn operation_params(
     let o = catalog::operation(op);
     let rules = super::rule_set(o.service.to_native())?;
     let mut params = Map::new();
-    for (name, p) in &rules.parameters {
-        if let Some(v) = p.built_in.as_ref().and_then(|b| built_ins.get(b)) {
-            params.insert(name.clone(), v.clone());
+    for p in rules.parameters.iter() {
+        let name = p.name.as_str();
+        if let Some(v) = p.built_in.as_ref().and_then(|b| built_ins.get(b.as_str())) {
+            params.insert(name.to_string(), v.clone());
         }
         if let Some(v) = client.get(name) {
-            params.insert(name.clone(), v.clone());
+            params.insert(name.to_string(), v.clone());
         }
     }
     // Input members bound by name.
@@ -55,20 +56,9 @@ pub fn operation_params(
         }
     }
     for p in o.static_context_params.iter() {
-        params.insert(p.name.to_string(), param_value(&p.value));
+        params.insert(p.name.to_string(), super::param_value(&p.value));
     }
     Ok(params)
-}
-
-/// A context-param value as the rules engine takes it.
-fn param_value(v: &ArchivedParamValue) -> Value {
-    match v {
-        ArchivedParamValue::Bool(b) => Value::Bool(*b),
-        ArchivedParamValue::String(s) => Value::String(s.to_string()),
-        ArchivedParamValue::StringArray(a) => {
-            Value::Array(a.iter().map(|s| Value::String(s.to_string())).collect())
-        }
-    }
 }
 
 /// The subset of JMESPath that `operationContextParams` use, applied to an operation's input:

@@ -30,7 +30,11 @@ struct RawPartition {
 #[derive(Debug)]
 pub struct Partition {
     pub id: String,
-    region_regex: Option<regex::Regex>,
+    /// The region pattern, compiled on first need: a listed region (the usual case) never
+    /// needs it, and compiling the seven patterns (`\w`, `\d` are Unicode classes) costs
+    /// milliseconds.
+    region_pattern: String,
+    region_regex: OnceLock<Option<regex::Regex>>,
     regions: Map<String, Value>,
     outputs: Map<String, Value>,
 }
@@ -49,13 +53,24 @@ fn all() -> &'static [Partition] {
         file.partitions
             .into_iter()
             .map(|p| Partition {
-                region_regex: regex::Regex::new(&p.region_regex).ok(),
+                region_pattern: p.region_regex,
+                region_regex: OnceLock::new(),
                 id: p.id,
                 regions: p.regions,
                 outputs: p.outputs,
             })
             .collect()
     })
+}
+
+impl Partition {
+    /// Whether `region` is of this partition's region pattern.
+    fn matches(&self, region: &str) -> bool {
+        self.region_regex
+            .get_or_init(|| regex::Regex::new(&self.region_pattern).ok())
+            .as_ref()
+            .is_some_and(|re| re.is_match(region))
+    }
 }
 
 /// The `Partition` record of `region`: the partition that lists it, else the first whose
@@ -66,13 +81,7 @@ pub fn partition_of(region: &str) -> Option<Value> {
     let found = parts
         .iter()
         .find(|p| p.regions.contains_key(region))
-        .or_else(|| {
-            parts.iter().find(|p| {
-                p.region_regex
-                    .as_ref()
-                    .is_some_and(|re| re.is_match(region))
-            })
-        })
+        .or_else(|| parts.iter().find(|p| p.matches(region)))
         .or_else(|| parts.iter().find(|p| p.id == "aws"))?;
     let mut outputs = found.outputs.clone();
     if let Some(Value::Object(overrides)) = found.regions.get(region) {

@@ -16,7 +16,7 @@
 //! operation's errors by shape name or `awsQueryError` code (then to the errors of the
 //! service's other operations, as botocore maps codes service-wide).
 
-use codegen::format::{ArchivedProtocol, ArchivedTrait};
+use catalog_format::format::{ArchivedProtocol, ArchivedTrait};
 use serde_json::{Map, Value};
 
 use super::value::shape_name;

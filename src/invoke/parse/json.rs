@@ -12,7 +12,7 @@
 //! - blobs: base64 text; floats may be `"NaN"`, `"Infinity"`, `"-Infinity"`;
 //! - documents are copied as they are.
 
-use codegen::format::ArchivedShapeKind as K;
+use catalog_format::format::ArchivedShapeKind as K;
 use serde_json::{Map, Value};
 
 use super::value;

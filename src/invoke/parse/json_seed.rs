@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use codegen::format::ArchivedShapeKind as K;
+use catalog_format::format::ArchivedShapeKind as K;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 

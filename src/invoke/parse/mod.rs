@@ -16,7 +16,7 @@ pub mod rest;
 pub mod value;
 pub mod xml;
 
-use codegen::format::ArchivedProtocol;
+use catalog_format::format::ArchivedProtocol;
 use serde_json::{Map, Value};
 
 use crate::catalog;

@@ -9,7 +9,7 @@
 //!   union the parsed body (an empty body is `{}`, as botocore gives it); event streams are
 //!   [`AwsError::Unsupported`].
 
-use codegen::format::{
+use catalog_format::format::{
     ArchivedMember, ArchivedProtocol, ArchivedShapeKind as K, T_HTTP_PAYLOAD, T_HTTP_RESPONSE_CODE,
     T_STREAMING,
 };

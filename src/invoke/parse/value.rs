@@ -6,7 +6,7 @@
 
 use aws_smithy_types::date_time::DateTime;
 use base64::Engine as _;
-use codegen::format::{ArchivedMember, ArchivedShape, ArchivedTrait};
+use catalog_format::format::{ArchivedMember, ArchivedShape, ArchivedTrait};
 use serde_json::{Value, json};
 
 use super::{BodyError, ParseOptions};

@@ -17,7 +17,9 @@
 //! - an empty element is the empty string; timestamps in any text form; blobs base64;
 //! - awsQuery: members inside `<OperationResult>`; ec2Query: members under the root.
 
-use codegen::format::{ArchivedProtocol, ArchivedShapeKind as K, T_XML_ATTRIBUTE, T_XML_FLATTENED};
+use catalog_format::format::{
+    ArchivedProtocol, ArchivedShapeKind as K, T_XML_ATTRIBUTE, T_XML_FLATTENED,
+};
 use serde_json::{Map, Value};
 use xmlparser::{ElementEnd, Token, Tokenizer};
 
@@ -217,7 +219,7 @@ pub fn body_request_id(body: &[u8]) -> Option<String> {
 /// The element name of a structure member. A flattened list or map is named by the list
 /// member's `xmlName` when the structure member has none... and botocore prefers the list
 /// member's: that order is kept.
-fn member_element_name(m: &codegen::format::ArchivedMember) -> &str {
+fn member_element_name(m: &catalog_format::format::ArchivedMember) -> &str {
     let t = target(m);
     if member_has(m, T_XML_FLATTENED)
         && t.kind == K::List
@@ -234,7 +236,7 @@ pub fn structure(
     shape: u32,
     el: &Element,
     opts: &ParseOptions,
-    keep: impl Fn(&codegen::format::ArchivedMember) -> bool,
+    keep: impl Fn(&catalog_format::format::ArchivedMember) -> bool,
 ) -> Result<Value, BodyError> {
     let s = catalog::shape(shape);
     let mut out = Map::new();

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use base64::Engine;
-use codegen::format::{
+use catalog_format::format::{
     ArchivedMember, ArchivedShape, ArchivedShapeKind, ArchivedTrait, ArchivedUriSegment,
     T_HTTP_LABEL, T_HTTP_PAYLOAD, T_HTTP_QUERY_PARAMS,
 };
@@ -241,7 +241,7 @@ fn write_payload(
     });
     match target.kind {
         K::Blob => {
-            req.streaming = target.has(codegen::format::T_STREAMING);
+            req.streaming = target.has(catalog_format::format::T_STREAMING);
             if let Some(v) = value {
                 req.body = ctx.blob(v).map_err(|e| e.within(name))?.into_owned();
                 // No Content-Type for a raw payload unless the model gives one (botocore).

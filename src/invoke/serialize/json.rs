@@ -5,7 +5,7 @@
 use aws_smithy_json::serialize::{JsonObjectWriter, JsonValueWriter};
 use aws_smithy_types::Number;
 use base64::Engine;
-use codegen::format::{
+use catalog_format::format::{
     ArchivedMember, ArchivedProtocol, ArchivedShape, ArchivedShapeKind, ArchivedTrait,
 };
 use serde_json::{Map, Value};

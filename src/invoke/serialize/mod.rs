@@ -21,7 +21,7 @@ use std::borrow::Cow;
 
 use aws_smithy_types::DateTime;
 use base64::Engine;
-use codegen::format::{
+use catalog_format::format::{
     ArchivedMember, ArchivedProtocol, ArchivedShape, ArchivedShapeKind, ArchivedTimestampFormat,
     ArchivedTrait, OP_EVENT_STREAM, T_STREAMING,
 };

@@ -6,7 +6,7 @@
 //! list as `Name=`; ec2Query uses `ec2QueryName`, else the `xmlName` capitalised, else the
 //! member name, always flattens lists and sends nothing for an empty list.
 
-use codegen::format::{
+use catalog_format::format::{
     ArchivedMember, ArchivedShape, ArchivedShapeKind, ArchivedTrait, T_XML_FLATTENED,
 };
 use percent_encoding::utf8_percent_encode;

@@ -3,7 +3,7 @@
 //! `xmlFlattened` and `xmlNamespace`. Written with `aws-smithy-xml`'s writer (escaping).
 
 use aws_smithy_xml::encode::{ElWriter, ScopeWriter, XmlWriter};
-use codegen::format::{
+use catalog_format::format::{
     ArchivedMember, ArchivedShape, ArchivedShapeKind, ArchivedTrait, T_XML_ATTRIBUTE,
     T_XML_FLATTENED,
 };
@@ -85,9 +85,9 @@ fn write_unbound_members(
     input: &Map<String, Value>,
 ) -> Result<()> {
     let unbound = |m: &ArchivedMember| {
-        !m.has(codegen::format::T_HTTP_LABEL)
-            && !m.has(codegen::format::T_HTTP_PAYLOAD)
-            && !m.has(codegen::format::T_HTTP_QUERY_PARAMS)
+        !m.has(catalog_format::format::T_HTTP_LABEL)
+            && !m.has(catalog_format::format::T_HTTP_PAYLOAD)
+            && !m.has(catalog_format::format::T_HTTP_QUERY_PARAMS)
             && m.find_trait(|t| match t {
                 ArchivedTrait::HttpQuery(_)
                 | ArchivedTrait::HttpHeader(_)

@@ -128,8 +128,8 @@ pub struct Service {
     /// Operations of this service: `operations[first_op .. first_op + op_count]`.
     pub first_op: OpIdx,
     pub op_count: u32,
-    /// `smithy.rules#endpointRuleSet`, minified JSON (empty when absent).
-    pub endpoint_ruleset: String,
+    /// `smithy.rules#endpointRuleSet`, lowered at build time (`None` when absent).
+    pub endpoint_rules: Option<RuleSet>,
     /// `smithy.rules#endpointTests`, minified JSON (empty when absent).
     pub endpoint_tests: String,
     /// `smithy.rules#clientContextParams`: client settings that feed the endpoint rules.
@@ -275,6 +275,302 @@ pub struct ClientContextParam {
     pub kind: ParamKind,
 }
 
+/// A service's endpoint rule set (`smithy.rules#endpointRuleSet`), lowered by codegen so that
+/// the rules engine walks it in place: nothing is parsed at run time.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, Default, PartialEq)]
+#[rkyv(derive(Debug))]
+pub struct RuleSet {
+    /// The parameters, sorted by name.
+    pub parameters: Vec<RuleParameter>,
+    /// The rules, in order: the first that applies decides.
+    pub rules: Vec<Rule>,
+}
+
+/// The type of a rule-set parameter.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[rkyv(derive(Debug, Clone, Copy, PartialEq, Eq))]
+pub enum RuleParameterType {
+    String,
+    Boolean,
+    StringArray,
+}
+
+/// One parameter of a rule set (`Region`, `UseFIPS`, `Bucket`...).
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[rkyv(derive(Debug))]
+pub struct RuleParameter {
+    pub name: String,
+    pub kind: RuleParameterType,
+    pub required: bool,
+    /// Used when the caller gives no value.
+    pub default: Option<ParamValue>,
+    /// The SDK setting it comes from (`AWS::Region`, `SDK::Endpoint`, `AWS::UseFIPS`...).
+    pub built_in: Option<String>,
+}
+
+/// A rule: conditions, then what it yields when they all hold.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[rkyv(derive(Debug))]
+#[rkyv(serialize_bounds(
+    __S: rkyv::ser::Writer + rkyv::ser::Allocator,
+    __S::Error: rkyv::rancor::Source,
+))]
+#[rkyv(deserialize_bounds(__D::Error: rkyv::rancor::Source))]
+#[rkyv(bytecheck(bounds(
+    __C: rkyv::validation::ArchiveContext,
+    __C::Error: rkyv::rancor::Source,
+)))]
+pub enum Rule {
+    Endpoint {
+        conditions: Vec<Condition>,
+        endpoint: EndpointRule,
+    },
+    /// The message is a template (`"Invalid region: {Region}"`).
+    Error {
+        conditions: Vec<Condition>,
+        message: Expr,
+    },
+    /// Further rules; a tree whose conditions hold is final.
+    Tree {
+        conditions: Vec<Condition>,
+        #[rkyv(omit_bounds)]
+        rules: Vec<Rule>,
+    },
+}
+
+/// A condition: a function call that must yield a set value other than `false`; the value is
+/// bound to `assign` for the rest of the rule.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[rkyv(derive(Debug))]
+pub struct Condition {
+    pub function: Function,
+    pub argv: Vec<Expr>,
+    pub assign: Option<String>,
+}
+
+/// The endpoint a rule yields.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[rkyv(derive(Debug))]
+pub struct EndpointRule {
+    pub url: Expr,
+    /// `authSchemes` and other properties, in model order.
+    pub properties: Vec<RecordField>,
+    /// Header name and value templates, in model order.
+    pub headers: Vec<RuleHeader>,
+}
+
+/// A header of an endpoint rule.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[rkyv(derive(Debug))]
+pub struct RuleHeader {
+    pub name: String,
+    pub values: Vec<Expr>,
+}
+
+/// A field of a record expression (an `authSchemes` entry's `signingName`...).
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[rkyv(derive(Debug))]
+pub struct RecordField {
+    pub name: String,
+    pub value: Expr,
+}
+
+/// A rules-engine library function.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[rkyv(derive(Debug, PartialEq, Eq))]
+pub enum Function {
+    BooleanEquals,
+    StringEquals,
+    IsSet,
+    Not,
+    GetAttr,
+    Substring,
+    IsValidHostLabel,
+    ParseUrl,
+    UriEncode,
+    AwsPartition,
+    AwsParseArn,
+    AwsIsVirtualHostableS3Bucket,
+    /// A function this engine does not know (calling it is an error at run time).
+    Other(String),
+}
+
+/// Smithy names of the known [`Function`]s.
+const FUNCTION_NAMES: [(&str, Function); 12] = [
+    ("booleanEquals", Function::BooleanEquals),
+    ("stringEquals", Function::StringEquals),
+    ("isSet", Function::IsSet),
+    ("not", Function::Not),
+    ("getAttr", Function::GetAttr),
+    ("substring", Function::Substring),
+    ("isValidHostLabel", Function::IsValidHostLabel),
+    ("parseURL", Function::ParseUrl),
+    ("uriEncode", Function::UriEncode),
+    ("aws.partition", Function::AwsPartition),
+    ("aws.parseArn", Function::AwsParseArn),
+    (
+        "aws.isVirtualHostableS3Bucket",
+        Function::AwsIsVirtualHostableS3Bucket,
+    ),
+];
+
+impl Function {
+    /// The function named `name` in a rule set.
+    pub fn from_name(name: &str) -> Function {
+        FUNCTION_NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, f)| f.clone())
+            .unwrap_or_else(|| Function::Other(name.to_string()))
+    }
+}
+
+impl ArchivedFunction {
+    /// The Smithy name (`aws.partition`).
+    pub fn name(&self) -> &str {
+        match self {
+            ArchivedFunction::BooleanEquals => "booleanEquals",
+            ArchivedFunction::StringEquals => "stringEquals",
+            ArchivedFunction::IsSet => "isSet",
+            ArchivedFunction::Not => "not",
+            ArchivedFunction::GetAttr => "getAttr",
+            ArchivedFunction::Substring => "substring",
+            ArchivedFunction::IsValidHostLabel => "isValidHostLabel",
+            ArchivedFunction::ParseUrl => "parseURL",
+            ArchivedFunction::UriEncode => "uriEncode",
+            ArchivedFunction::AwsPartition => "aws.partition",
+            ArchivedFunction::AwsParseArn => "aws.parseArn",
+            ArchivedFunction::AwsIsVirtualHostableS3Bucket => "aws.isVirtualHostableS3Bucket",
+            ArchivedFunction::Other(name) => name.as_str(),
+        }
+    }
+}
+
+/// An expression of a rule set.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[rkyv(derive(Debug))]
+#[rkyv(serialize_bounds(
+    __S: rkyv::ser::Writer + rkyv::ser::Allocator,
+    __S::Error: rkyv::rancor::Source,
+))]
+#[rkyv(deserialize_bounds(__D::Error: rkyv::rancor::Source))]
+#[rkyv(bytecheck(bounds(
+    __C: rkyv::validation::ArchiveContext,
+    __C::Error: rkyv::rancor::Source,
+)))]
+pub enum Expr {
+    /// `{"ref": "Region"}`: a parameter or an `assign`ed value.
+    Ref(String),
+    /// `{"fn": "substring", "argv": [...]}` used as a value.
+    Call {
+        function: Function,
+        #[rkyv(omit_bounds)]
+        argv: Vec<Expr>,
+    },
+    /// `getAttr` with a literal path, split at build time (`resourceId[1]` -> key, index).
+    GetAttr {
+        #[rkyv(omit_bounds)]
+        target: Box<Expr>,
+        path: Vec<AttrStep>,
+    },
+    /// A string: a template split into literal text and values.
+    String(Vec<TemplatePart>),
+    Bool(bool),
+    Integer(i32),
+    Array(#[rkyv(omit_bounds)] Vec<Expr>),
+    /// An object, fields in model order.
+    Record(#[rkyv(omit_bounds)] Vec<RecordField>),
+}
+
+/// A piece of a string template.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[rkyv(derive(Debug))]
+pub enum TemplatePart {
+    /// Text as is (`{{` and `}}` already unescaped).
+    Literal(String),
+    /// `{Region}`, or `{PartitionResult#dnsSuffix}`: a value by name, then a `getAttr` path.
+    Value { name: String, path: Vec<AttrStep> },
+}
+
+/// A step of a `getAttr` path: `a.b[2]` is `Key(a)`, `Key(b)`, `Index(2)`.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[rkyv(derive(Debug))]
+pub enum AttrStep {
+    Key(String),
+    Index(u32),
+}
+
+impl AttrStep {
+    /// Splits a `getAttr` path. A part whose `[index]` does not parse stays a key (it then
+    /// selects nothing, as it would when read at run time).
+    pub fn parse_path(path: &str) -> Vec<AttrStep> {
+        let mut steps = Vec::new();
+        for part in path.split('.') {
+            let indexed = part.find('[').and_then(|i| {
+                let index = part[i + 1..].strip_suffix(']')?.parse::<u32>().ok()?;
+                Some((&part[..i], index))
+            });
+            match indexed {
+                Some((key, index)) => {
+                    if !key.is_empty() {
+                        steps.push(AttrStep::Key(key.to_string()));
+                    }
+                    steps.push(AttrStep::Index(index));
+                }
+                None if part.is_empty() => {}
+                None => steps.push(AttrStep::Key(part.to_string())),
+            }
+        }
+        steps
+    }
+}
+
+impl TemplatePart {
+    /// Splits `text` into literal parts and `{name}` / `{name#path}` placeholders; `{{` and
+    /// `}}` are literal braces, an unclosed `{` is kept literally. Always at least one part.
+    pub fn parse_template(text: &str) -> Vec<TemplatePart> {
+        let mut parts = Vec::new();
+        let mut literal = String::new();
+        let mut rest = text;
+        while let Some(i) = rest.find(['{', '}']) {
+            literal.push_str(&rest[..i]);
+            let tail = &rest[i..];
+            if tail.starts_with("{{") || tail.starts_with("}}") {
+                literal.push_str(&tail[..1]);
+                rest = &tail[2..];
+            } else if tail.starts_with('{') {
+                match tail.find('}') {
+                    Some(end) => {
+                        if !literal.is_empty() {
+                            parts.push(TemplatePart::Literal(std::mem::take(&mut literal)));
+                        }
+                        let inner = &tail[1..end];
+                        let (name, path) = match inner.split_once('#') {
+                            Some((n, p)) => (n.to_string(), AttrStep::parse_path(p)),
+                            None => (inner.to_string(), Vec::new()),
+                        };
+                        parts.push(TemplatePart::Value { name, path });
+                        rest = &tail[end + 1..];
+                    }
+                    None => {
+                        literal.push_str(tail);
+                        rest = "";
+                    }
+                }
+            } else {
+                // A lone `}`.
+                literal.push('}');
+                rest = &tail[1..];
+            }
+        }
+        literal.push_str(rest);
+        if !literal.is_empty() || parts.is_empty() {
+            parts.push(TemplatePart::Literal(literal));
+        }
+        parts
+    }
+}
+
 #[derive(Archive, Serialize, Deserialize, Debug, Clone, Default)]
 pub struct Paginated {
     pub input_token: Option<String>,
@@ -407,8 +703,8 @@ pub enum TimestampFormat {
 pub enum Trait {
     /// Plain-text documentation, trimmed to a sentence or two.
     Documentation(String),
-    /// `smithy.api#default`, as minified JSON.
-    Default(String),
+    /// `smithy.api#default`.
+    Default(DefaultValue),
     /// `smithy.api#length`: index into [`Catalog::lengths`].
     Length(u32),
     /// `smithy.api#range`: index into [`Catalog::ranges`].
@@ -438,6 +734,21 @@ pub enum Trait {
     },
     /// `smithy.rules#contextParam` name.
     ContextParam(String),
+}
+
+/// A `smithy.api#default` value: what Smithy allows there (a default list or map is empty).
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[rkyv(derive(Debug, PartialEq, Eq))]
+pub enum DefaultValue {
+    /// `null`: a member removes its target's default.
+    None,
+    Bool(bool),
+    /// A number as the model writes it (`0`, `100`, `1.5`): exact for every numeric type.
+    Number(String),
+    /// A string, an enum value, a timestamp or base64 blob text.
+    String(String),
+    EmptyList,
+    EmptyMap,
 }
 
 /// `smithy.api#length`: inclusive bounds on string/blob length (characters/bytes), list items
