@@ -69,3 +69,16 @@ fn answer_request(req: &Map<String, Value>) -> Value {
 pub fn failure(error_type: &str, error: &str) -> Value {
     json!({"ok": false, "error_type": error_type, "error": error})
 }
+
+/// A protocol as botocore names it (`json`, `rest-json`, `rest-xml`, `query`, `ec2`), the
+/// spelling of the oracle's `protocol` field.
+pub fn botocore_protocol(p: catalog_format::format::ArchivedProtocol) -> &'static str {
+    use catalog_format::format::ArchivedProtocol as P;
+    match p {
+        P::AwsJson1_0 | P::AwsJson1_1 => "json",
+        P::RestJson1 => "rest-json",
+        P::RestXml => "rest-xml",
+        P::AwsQuery => "query",
+        P::Ec2Query => "ec2",
+    }
+}

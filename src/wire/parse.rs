@@ -76,7 +76,8 @@ fn answer(req: &Map<String, Value>) -> Result<Value, Failure> {
     out.insert("service".into(), service.name.as_str().into());
     out.insert("operation".into(), operation.name.as_str().into());
     if let Some(p) = service.protocol.as_ref() {
-        out.insert("protocol".into(), p.smithy_name().into());
+        out.insert("protocol".into(), super::botocore_protocol(*p).into());
+        out.insert("smithy_protocol".into(), p.smithy_name().into());
     }
     out.insert("status".into(), status.into());
     let (request_id, host_id) = match parse_response_full(op, &resp, &opts) {
