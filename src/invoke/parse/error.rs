@@ -306,7 +306,7 @@ fn modeled_fields(
         }
         ArchivedProtocol::RestJson1 | ArchivedProtocol::RestXml => {
             rest::body_members(shape, protocol, &resp.body, opts, true).and_then(|mut m| {
-                rest::bound_members(shape, resp, opts, &mut m)?;
+                rest::bound_members(shape, protocol, resp, opts, &mut m)?;
                 Ok(m)
             })
         }
