@@ -57,6 +57,20 @@ fn xml_booleans_read_as_botocore_does() {
 }
 
 #[test]
+fn query_request_id_is_the_bodys() {
+    // As botocore: never the x-amzn-requestid header (moto's differs from EC2's body id).
+    let opts = ParseOptions::default();
+    let mut r = resp(
+        200,
+        "<DescribeVpcsResponse><requestId>body-id</requestId><vpcSet/></DescribeVpcsResponse>",
+    );
+    r.headers
+        .push(("x-amzn-requestid".to_string(), "header-id".to_string()));
+    let parsed = parse_response_full(op("ec2", "DescribeVpcs"), &r, &opts).unwrap();
+    assert_eq!(parsed.request_id.as_deref(), Some("body-id"));
+}
+
+#[test]
 fn query_errors_map_to_modeled_shapes_and_throttling_is_retryable() {
     let body = "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>\
                 <Message>Rate exceeded</Message></Error><RequestId>abc</RequestId></ErrorResponse>";
