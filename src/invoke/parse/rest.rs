@@ -247,5 +247,12 @@ fn s3_bucket_location(op: u32, shape: u32, resp: &HttpResponse) -> Option<Value>
     }
     let _ = shape;
     let root = xml::read_document(&resp.body).ok()?;
-    (root.name == "LocationConstraint").then(|| Value::String(root.text.clone()))
+    // An empty element (us-east-1) is null, as in botocore (it reads the element's text).
+    (root.name == "LocationConstraint").then(|| {
+        if root.text.is_empty() {
+            Value::Null
+        } else {
+            Value::String(root.text.clone())
+        }
+    })
 }
