@@ -109,9 +109,11 @@ pub fn parse_error(
                         xml_root = Some(root);
                     }
                     None => {
-                        // As botocore: the S3 ids are always there, empty when not sent.
+                        // As botocore: the S3 ids (only those headers) are always there, empty
+                        // when not sent.
                         status_details(&mut err.details, resp.status);
-                        request_id.get_or_insert_with(String::new);
+                        request_id =
+                            Some(resp.header("x-amz-request-id").unwrap_or("").to_string());
                         err.host_id.get_or_insert_with(String::new);
                     }
                 }
@@ -121,7 +123,7 @@ pub fn parse_error(
                     Ok(root) => root,
                     Err(e) => return e.at(protocol, resp),
                 };
-                query_details(&root, &mut err.details, &mut request_id);
+                request_id = query_details(protocol, &root, &mut err.details);
                 xml_root = Some(root);
             }
         }
@@ -245,6 +247,9 @@ fn element_dict(el: &xml::Element) -> Map<String, Value> {
     out
 }
 
+/// The `Error` details of a restXml error body. The request id, as botocore: S3's `<Error>`
+/// root takes it from the headers (the body's copy only when no header has one), the
+/// `<ErrorResponse>` of the other services from its top-level `<RequestId>` only.
 fn rest_xml_details(
     root: &xml::Element,
     details: &mut Map<String, Value>,
@@ -263,28 +268,29 @@ fn rest_xml_details(
     if let Some(e) = root.child("Error") {
         details.extend(element_dict(e));
     }
-    if let Some(r) = root.child_text("RequestId") {
-        request_id.get_or_insert(r.to_string());
-    }
+    *request_id = root.child_text("RequestId").map(str::to_string);
 }
 
+/// The `Error` details of a query error body, and its request id as botocore reads it: the
+/// top-level `<RequestId>` (ec2Query: also `<RequestID>`), never a header.
 fn query_details(
+    protocol: ArchivedProtocol,
     root: &xml::Element,
     details: &mut Map<String, Value>,
-    request_id: &mut Option<String>,
-) {
+) -> Option<String> {
     let error = root
         .child("Error")
         .or_else(|| root.child("Errors").and_then(|e| e.child("Error")));
     if let Some(e) = error {
         *details = element_dict(e);
     }
-    if let Some(r) = root
-        .child_text("RequestId")
-        .or_else(|| root.child_text("RequestID"))
-    {
-        request_id.get_or_insert(r.to_string());
-    }
+    root.child_text("RequestId")
+        .or_else(|| {
+            (protocol == ArchivedProtocol::Ec2Query)
+                .then(|| root.child_text("RequestID"))
+                .flatten()
+        })
+        .map(str::to_string)
 }
 
 /// The modeled members of error shape `shape`; empty when the body does not fit the model
@@ -306,7 +312,7 @@ fn modeled_fields(
         }
         ArchivedProtocol::RestJson1 | ArchivedProtocol::RestXml => {
             rest::body_members(shape, protocol, &resp.body, opts, true).and_then(|mut m| {
-                rest::bound_members(shape, resp, opts, &mut m)?;
+                rest::bound_members(shape, protocol, resp, opts, &mut m)?;
                 Ok(m)
             })
         }

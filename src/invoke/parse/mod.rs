@@ -101,12 +101,11 @@ pub fn parse_response_full(
         },
     };
     let (mut request_id, host_id) = error::header_request_id(resp);
-    if request_id.is_none()
-        && matches!(
-            protocol,
-            ArchivedProtocol::AwsQuery | ArchivedProtocol::Ec2Query
-        )
-    {
+    if matches!(
+        protocol,
+        ArchivedProtocol::AwsQuery | ArchivedProtocol::Ec2Query
+    ) {
+        // As botocore: the query protocols' request id is the body's, never a header's.
         request_id = xml::body_request_id(&resp.body);
     }
     Ok(Parsed {

@@ -57,7 +57,7 @@ pub fn parse_shape(
             out.extend(body);
         }
     }
-    bound_members(shape, resp, opts, out).map_err(|e| e.at(protocol, resp))
+    bound_members(shape, protocol, resp, opts, out).map_err(|e| e.at(protocol, resp))
 }
 
 /// The members of `shape` found in a JSON or XML body (the HTTP-bound ones skipped). With
@@ -165,6 +165,7 @@ fn payload_member(
 /// Header-, prefix-header- and status-bound members.
 pub(crate) fn bound_members(
     shape: u32,
+    protocol: ArchivedProtocol,
     resp: &HttpResponse,
     opts: &ParseOptions,
     out: &mut Map<String, Value>,
@@ -178,7 +179,8 @@ pub(crate) fn bound_members(
             if let Some(v) = resp.header(h) {
                 out.insert(
                     name.to_string(),
-                    header_value(m.target.to_native(), v, opts).map_err(|e| e.under(name))?,
+                    header_value(m.target.to_native(), v, protocol, opts)
+                        .map_err(|e| e.under(name))?,
                 );
             }
         } else if let Some(prefix) = value::http_prefix_headers(m) {
@@ -189,7 +191,7 @@ pub(crate) fn bound_members(
                 if k.to_ascii_lowercase().starts_with(&prefix) {
                     let key = k[prefix.len()..].to_string();
                     let parsed = match vt {
-                        Some(vt) => header_value(vt.target.to_native(), v, opts)
+                        Some(vt) => header_value(vt.target.to_native(), v, protocol, opts)
                             .map_err(|e| e.under(name))?,
                         None => Value::String(v.clone()),
                     };
@@ -204,7 +206,12 @@ pub(crate) fn bound_members(
 }
 
 /// A header value of shape `shape`.
-fn header_value(shape: u32, text: &str, opts: &ParseOptions) -> Result<Value, BodyError> {
+fn header_value(
+    shape: u32,
+    text: &str,
+    protocol: ArchivedProtocol,
+    opts: &ParseOptions,
+) -> Result<Value, BodyError> {
     let s = crate::catalog::shape(shape);
     match s.kind {
         K::List => {
@@ -213,7 +220,7 @@ fn header_value(shape: u32, text: &str, opts: &ParseOptions) -> Result<Value, Bo
             };
             let items = text
                 .split(',')
-                .map(|part| header_value(member.target.to_native(), part.trim(), opts))
+                .map(|part| header_value(member.target.to_native(), part.trim(), protocol, opts))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(Value::Array(items))
         }
@@ -221,6 +228,9 @@ fn header_value(shape: u32, text: &str, opts: &ParseOptions) -> Result<Value, Bo
             let bytes = value::decode_base64(text)?;
             serde_json::from_slice(&bytes)
                 .map_err(|e| BodyError::new(format!("JSON header value is not JSON: {e}")))
+        }
+        K::Boolean if protocol == ArchivedProtocol::RestJson1 => {
+            Ok(Value::Bool(value::parse_header_bool(text)))
         }
         _ => xml::scalar(shape, text.trim(), opts),
     }
@@ -237,5 +247,12 @@ fn s3_bucket_location(op: u32, shape: u32, resp: &HttpResponse) -> Option<Value>
     }
     let _ = shape;
     let root = xml::read_document(&resp.body).ok()?;
-    (root.name == "LocationConstraint").then(|| Value::String(root.text.clone()))
+    // An empty element (us-east-1) is null, as in botocore (it reads the element's text).
+    (root.name == "LocationConstraint").then(|| {
+        if root.text.is_empty() {
+            Value::Null
+        } else {
+            Value::String(root.text.clone())
+        }
+    })
 }

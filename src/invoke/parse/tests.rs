@@ -26,13 +26,48 @@ fn malformed_bodies_are_typed_errors() {
         ("sts", "GetCallerIdentity", "<a></b>"),
         (
             "ec2",
-            "DescribeVpcs",
-            "<r><vpcSet><item><isDefault>maybe</isDefault></item></vpcSet></r>",
+            "DescribeVolumes",
+            "<r><volumeSet><item><size>big</size></item></volumeSet></r>",
         ),
     ] {
         let e = parse_response(op(svc, name), &resp(200, body), &opts).unwrap_err();
         assert!(matches!(e, AwsError::Malformed { .. }), "{svc} {name}: {e}");
     }
+}
+
+#[test]
+fn xml_booleans_read_as_botocore_does() {
+    // moto writes Python's `False`/`True`: botocore reads any text but `true` as false.
+    let opts = ParseOptions::default();
+    for (text, want) in [
+        ("true", true),
+        ("false", false),
+        ("True", false),
+        ("False", false),
+        ("", false),
+    ] {
+        let body = format!("<r><vpcSet><item><isDefault>{text}</isDefault></item></vpcSet></r>");
+        let out = parse_response(op("ec2", "DescribeVpcs"), &resp(200, &body), &opts).unwrap();
+        assert_eq!(
+            out["Vpcs"][0]["IsDefault"],
+            serde_json::json!(want),
+            "{text:?}"
+        );
+    }
+}
+
+#[test]
+fn query_request_id_is_the_bodys() {
+    // As botocore: never the x-amzn-requestid header (moto's differs from EC2's body id).
+    let opts = ParseOptions::default();
+    let mut r = resp(
+        200,
+        "<DescribeVpcsResponse><requestId>body-id</requestId><vpcSet/></DescribeVpcsResponse>",
+    );
+    r.headers
+        .push(("x-amzn-requestid".to_string(), "header-id".to_string()));
+    let parsed = parse_response_full(op("ec2", "DescribeVpcs"), &r, &opts).unwrap();
+    assert_eq!(parsed.request_id.as_deref(), Some("body-id"));
 }
 
 #[test]

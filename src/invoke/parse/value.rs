@@ -83,13 +83,17 @@ pub fn parse_big(text: &str) -> Result<Value, BodyError> {
     }
 }
 
-/// Reads a boolean (`true`/`false`).
-pub fn parse_bool(text: &str) -> Result<bool, BodyError> {
-    match text.trim() {
-        "true" => Ok(true),
-        "false" => Ok(false),
-        t => Err(BodyError::new(format!("`{}` is not a boolean", short(t)))),
-    }
+/// Reads an XML (or rest-xml header) boolean as botocore does: `true` is true, any other text
+/// (`false`, but also `False`, `True`, `1` or nothing, as some AWS-compatible servers write) is
+/// false.
+pub fn parse_bool(text: &str) -> bool {
+    text.trim() == "true"
+}
+
+/// Reads a restJson1 header boolean as botocore does: `true` in any case is true, any other
+/// text false.
+pub fn parse_header_bool(text: &str) -> bool {
+    text.trim().eq_ignore_ascii_case("true")
 }
 
 /// A timestamp in any wire format as RFC 3339.

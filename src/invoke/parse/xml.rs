@@ -324,7 +324,7 @@ pub fn scalar(shape: u32, text: &str, opts: &ParseOptions) -> Result<Value, Body
     let s = catalog::shape(shape);
     Ok(match s.kind {
         K::String | K::Enum => Value::String(text.to_string()),
-        K::Boolean => Value::Bool(value::parse_bool(text)?),
+        K::Boolean => Value::Bool(value::parse_bool(text)),
         K::Byte | K::Short | K::Integer | K::Long | K::IntEnum => value::parse_int(text)?,
         K::Float | K::Double => value::float(value::parse_float(text)?, opts),
         K::BigInteger | K::BigDecimal => value::parse_big(text)?,
