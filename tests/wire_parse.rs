@@ -7,13 +7,14 @@
 //!    writes a value in the protocol's response format (JSON body, XML body with the query
 //!    wrappers, HTTP headers for the rest protocols).
 //!
-//! Each response goes through `wire::parse::parse_command` and the oracle's `parse`; the answers
+//! Each response goes through `aws-exec-mcp wire` (the shipped binary) and the oracle's `parse`; the answers
 //! are compared after the normalisations documented in docs/WIRE.md ("Parsing: known
 //! differences from botocore"). Prints `N equal of M` per protocol and fails under 99.5 %.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use aws_exec_mcp::catalog;
-use aws_exec_mcp::wire::parse::parse_command;
 use base64::Engine as _;
 use catalog_format::format::{
     ArchivedMember, ArchivedProtocol, ArchivedShapeKind as K, ArchivedTimestampFormat,
@@ -22,57 +23,7 @@ use catalog_format::format::{
 };
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
-
-// ---------------------------------------------------------------- oracle
-
-/// Runs every request through one oracle process (written from a thread, read in order).
-fn oracle_batch(reqs: &[Value]) -> Vec<Value> {
-    let dir: PathBuf = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|a| a.join("shared/oracle"))
-        .find(|d| d.join("oracle.py").exists())
-        .expect("shared/oracle not found");
-    let venv = std::env::var("ORACLE_VENV").unwrap_or_else(|_| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join(".oracle-venv")
-            .display()
-            .to_string()
-    });
-    let out = Command::new(dir.join("setup.sh"))
-        .arg(&venv)
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("run setup.sh");
-    assert!(out.status.success(), "oracle setup failed");
-    let venv = String::from_utf8(out.stdout).unwrap().trim().to_string();
-    let mut child = Command::new(format!("{venv}/bin/python"))
-        .arg(dir.join("oracle.py"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn oracle.py");
-    let mut stdin = child.stdin.take().unwrap();
-    let lines: Vec<String> = reqs.iter().map(|r| r.to_string()).collect();
-    let writer = std::thread::spawn(move || {
-        for l in lines {
-            writeln!(stdin, "{l}").unwrap();
-        }
-    });
-    let mut reader = BufReader::new(child.stdout.take().unwrap());
-    let mut answers = Vec::with_capacity(reqs.len());
-    for _ in reqs {
-        let mut line = String::new();
-        reader.read_line(&mut line).unwrap();
-        answers.push(serde_json::from_str(&line).expect("oracle answer is JSON"));
-    }
-    writer.join().unwrap();
-    let _ = child.wait();
-    answers
-}
 
 // ---------------------------------------------------------------- generator
 
@@ -670,10 +621,10 @@ fn error_case(op: u32, err: Option<u32>, seed: u64) -> Option<Value> {
                 }
             } else {
                 obj.insert("__type".into(), Value::String(code));
-                if svc.aws_query_compatible {
-                    if let Some(q) = &query_code {
-                        headers.push(("x-amzn-query-error".into(), format!("{q};Sender")));
-                    }
+                if svc.aws_query_compatible
+                    && let Some(q) = &query_code
+                {
+                    headers.push(("x-amzn-query-error".into(), format!("{q};Sender")));
                 }
             }
             Value::Object(obj).to_string()
@@ -744,15 +695,15 @@ fn decode_policies(v: &mut Value) {
     match v {
         Value::Object(m) => {
             for (k, x) in m.iter_mut() {
-                if k.ends_with("PolicyDocument") || k == "Document" {
-                    if let Value::String(s) = x {
-                        let dec = percent_encoding::percent_decode_str(s)
-                            .decode_utf8_lossy()
-                            .into_owned();
-                        if let Ok(j) = serde_json::from_str::<Value>(&dec) {
-                            *x = j;
-                            continue;
-                        }
+                if (k.ends_with("PolicyDocument") || k == "Document")
+                    && let Value::String(s) = x
+                {
+                    let dec = percent_encoding::percent_decode_str(s)
+                        .decode_utf8_lossy()
+                        .into_owned();
+                    if let Ok(j) = serde_json::from_str::<Value>(&dec) {
+                        *x = j;
+                        continue;
                     }
                 }
                 decode_policies(x);
@@ -764,10 +715,10 @@ fn decode_policies(v: &mut Value) {
 }
 
 fn normalise_ours(service: &str, v: &mut Value, case: &Value) {
-    if service == "iam" {
-        if let Some(o) = v.get_mut("output") {
-            decode_policies(o);
-        }
+    if service == "iam"
+        && let Some(o) = v.get_mut("output")
+    {
+        decode_policies(o);
     }
     drop_message_member(v);
     if let Some(Value::Object(o)) = v.get_mut("output") {
@@ -907,23 +858,20 @@ fn query_code_in_json_type(service: &str, case: &Value, ours: &Value) -> bool {
 
 fn normalise_theirs(service: &str, v: &mut Value, ours: &Value, case: &Value) {
     drop_message_member(v);
-    if v.get("exception") == Some(&json!("ClientError")) {
-        if let Some(e) = ours.get("exception").and_then(Value::as_str) {
-            if SHAPES_BOTOCORE_LACKS.contains(&(service, e))
-                || query_code_in_json_type(service, case, ours)
-            {
-                v["exception"] = json!(e);
-            }
-        }
+    if v.get("exception") == Some(&json!("ClientError"))
+        && let Some(e) = ours.get("exception").and_then(Value::as_str)
+        && (SHAPES_BOTOCORE_LACKS.contains(&(service, e))
+            || query_code_in_json_type(service, case, ours))
+    {
+        v["exception"] = json!(e);
     }
     if let (Some(e), Some(b)) = (
         ours.get("exception").and_then(Value::as_str),
         v.get("exception").and_then(Value::as_str),
-    ) {
-        if SHAPES_SHARING_A_CODE.contains(&(service, e, b)) && ours["error_code"] == v["error_code"]
-        {
-            v["exception"] = json!(e);
-        }
+    ) && SHAPES_SHARING_A_CODE.contains(&(service, e, b))
+        && ours["error_code"] == v["error_code"]
+    {
+        v["exception"] = json!(e);
     }
     if let Some(Value::Object(o)) = v.get_mut("output") {
         if matches!(service, "route-53" | "cloudfront") {
@@ -997,15 +945,15 @@ fn generated_cases() -> Vec<(String, Value)> {
                 cases.push(("generated".to_string(), c));
             }
             let errs: Vec<u32> = operation.errors.iter().map(|e| e.to_native()).collect();
-            if let Some(&e) = errs.get(i % errs.len().max(1)) {
-                if let Some(c) = error_case(op, Some(e), seed + 1) {
-                    cases.push(("generated".to_string(), c));
-                }
+            if let Some(&e) = errs.get(i % errs.len().max(1))
+                && let Some(c) = error_case(op, Some(e), seed + 1)
+            {
+                cases.push(("generated".to_string(), c));
             }
-            if i % 5 == 0 {
-                if let Some(c) = error_case(op, None, seed + 2) {
-                    cases.push(("generated".to_string(), c));
-                }
+            if i % 5 == 0
+                && let Some(c) = error_case(op, None, seed + 2)
+            {
+                cases.push(("generated".to_string(), c));
             }
         }
     }
@@ -1083,19 +1031,21 @@ fn parse_matches_botocore() {
             r
         })
         .collect();
-    let theirs = oracle_batch(&reqs);
+    let theirs = common::oracle().ask_all(&reqs);
+    // The shipped binary's `wire` command, as a user or reviewer would run it.
+    let ours_all = common::wire().ask_all(&reqs);
     // per protocol: (equal, total)
     let mut stats: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut diffs = Vec::new();
     let mut oracle_refused = 0;
-    for (((source, c), mut t), req) in cases.iter().zip(theirs).zip(&reqs) {
+    for ((((source, c), mut t), req), ours) in cases.iter().zip(theirs).zip(&reqs).zip(ours_all) {
         let service = c["service"].as_str().unwrap();
         let svc = catalog::find_service(service).unwrap();
         let protocol = catalog::service(svc)
             .protocol
             .as_ref()
             .map_or("none", |p| p.smithy_name());
-        let mut ours = parse_command(c.as_object().unwrap());
+        let mut ours = ours;
         normalise_ours(service, &mut ours, c);
         normalise_theirs(service, &mut t, &ours, c);
         if t["ok"] != true && source == "generated" {
