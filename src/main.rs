@@ -9,7 +9,8 @@ use std::{io::IsTerminal, process::ExitCode};
 use tracing_subscriber::EnvFilter;
 
 /// mimalloc: the JSON trees of large responses are many small allocations, which glibc's
-/// allocator serves at about half the speed.
+/// allocator serves at about half the speed. Built with `no_thp`: with transparent huge pages
+/// its per-thread segments raise the peak RSS from ~29 to ~44 MiB.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
