@@ -973,6 +973,12 @@ fn special_cases() -> Vec<(String, Value)> {
     add(
         json!({"service": "s3", "operation": "HeadBucket", "status": 301, "headers": {"x-amz-bucket-region": "eu-west-1"}, "body": ""}),
     );
+    // S3's 200 with an error document: an error (botocore turns the status into 500).
+    for op in ["CopyObject", "UploadPartCopy", "CompleteMultipartUpload"] {
+        add(json!({"service": "s3", "operation": op, "status": 200,
+            "headers": {"x-amz-request-id": "R9", "x-amz-id-2": "H9"},
+            "body": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message><RequestId>R9</RequestId><HostId>H9</HostId></Error>"}));
+    }
     add(
         json!({"service": "s3", "operation": "GetBucketLocation", "status": 200, "body": "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">eu-west-1</LocationConstraint>"}),
     );

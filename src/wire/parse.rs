@@ -80,6 +80,8 @@ fn answer(req: &Map<String, Value>) -> Result<Value, Failure> {
         out.insert("smithy_protocol".into(), p.smithy_name().into());
     }
     out.insert("status".into(), status.into());
+    // The status the call ends with: an S3 error document in a 200 counts as a 500.
+    let mut final_status = status;
     let (request_id, host_id) = match parse_response_full(op, &resp, &opts) {
         Ok(parsed) => {
             out.insert("is_error".into(), Value::Bool(false));
@@ -104,6 +106,7 @@ fn answer(req: &Map<String, Value>) -> Result<Value, Failure> {
                     .into(),
             );
             out.insert("retryable".into(), e.retryable.into());
+            final_status = e.http_status;
             (e.request_id.clone(), e.host_id.clone())
         }
         Err(e @ AwsError::Malformed { .. }) => return Err(("ResponseParserError", e.to_string())),
@@ -116,7 +119,7 @@ fn answer(req: &Map<String, Value>) -> Result<Value, Failure> {
     if let Some(h) = host_id {
         meta.insert("HostId".into(), h.into());
     }
-    meta.insert("HTTPStatusCode".into(), status.into());
+    meta.insert("HTTPStatusCode".into(), final_status.into());
     let mut hdrs = Map::new();
     for (k, v) in &resp.headers {
         hdrs.insert(k.to_ascii_lowercase(), v.clone().into());

@@ -85,6 +85,16 @@ pub fn parse_response_full(
     if resp.status >= 300 {
         return Err(error::parse_error(op, protocol, resp, opts));
     }
+    if s3_error_in_200(op, resp) {
+        // S3 answers some failures (CopyObject, UploadPartCopy, CompleteMultipartUpload...)
+        // with 200 and an `<Error>` body: an error, and a retryable one, as botocore treats it.
+        let as_500 = HttpResponse {
+            status: 500,
+            headers: resp.headers.clone(),
+            body: resp.body.clone(),
+        };
+        return Err(error::parse_error(op, protocol, &as_500, opts));
+    }
     let output = match operation.output.as_ref().map(|o| o.to_native()) {
         None => Value::Object(Map::new()),
         Some(shape) => match protocol {
@@ -113,6 +123,46 @@ pub fn parse_response_full(
         request_id,
         host_id,
     })
+}
+
+/// An S3 response of status 200 whose body is an `<Error>` document, for an operation whose
+/// output is not a raw (blob or string) payload, which could legitimately hold such text.
+fn s3_error_in_200(op: u32, resp: &HttpResponse) -> bool {
+    let operation = catalog::operation(op);
+    if resp.status != 200
+        || catalog::service(operation.service.to_native())
+            .name
+            .as_str()
+            != "s3"
+        || operation.has(catalog_format::format::OP_EVENT_STREAM)
+    {
+        return false;
+    }
+    let Some(output) = operation.output.as_ref() else {
+        return false;
+    };
+    let raw_payload = catalog::shape(output.to_native()).members.iter().any(|m| {
+        m.has(catalog_format::format::T_HTTP_PAYLOAD)
+            && matches!(
+                catalog::shape(m.target.to_native()).kind,
+                catalog_format::format::ArchivedShapeKind::Blob
+                    | catalog_format::format::ArchivedShapeKind::String
+            )
+    });
+    if raw_payload {
+        return false;
+    }
+    let mut text = std::str::from_utf8(&resp.body)
+        .unwrap_or("")
+        .trim_start_matches('\u{feff}');
+    text = text.trim_start();
+    if let Some(rest) = text.strip_prefix("<?xml")
+        && let Some(end) = rest.find("?>")
+    {
+        text = rest[end + 2..].trim_start();
+    }
+    text.strip_prefix("<Error")
+        .is_some_and(|r| r.starts_with('>') || r.starts_with(char::is_whitespace))
 }
 
 /// A body that does not match the model: where (a member path) and what.
