@@ -310,13 +310,7 @@ fn query_values(
     push: &mut dyn FnMut(String),
 ) -> Result<()> {
     if target.kind == ArchivedShapeKind::List {
-        let Value::Array(items) = v else {
-            return Err(type_error("an array", v));
-        };
-        let Some(item) = target.members.first() else {
-            return Ok(());
-        };
-        let item_shape = catalog::shape(item.target.to_native());
+        let (item, item_shape, items) = super::list_of(target, v)?;
         for (i, value) in items.iter().enumerate() {
             if value.is_null() {
                 continue;
@@ -354,13 +348,7 @@ fn header_value(
 ) -> Result<String> {
     match target.kind {
         ArchivedShapeKind::List => {
-            let Value::Array(items) = v else {
-                return Err(type_error("an array", v));
-            };
-            let Some(item) = target.members.first() else {
-                return Ok(String::new());
-            };
-            let item_shape = catalog::shape(item.target.to_native());
+            let (item, item_shape, items) = super::list_of(target, v)?;
             let mut parts = Vec::with_capacity(items.len());
             for (i, value) in items.iter().enumerate() {
                 if value.is_null() {

@@ -142,13 +142,7 @@ pub(super) fn write_value(
             other => return Err(type_error("an object", other)),
         },
         K::List => {
-            let Value::Array(items) = v else {
-                return Err(type_error("an array", v));
-            };
-            let Some(item) = shape.members.first() else {
-                return Err(type_error("nothing (list shape without member)", v));
-            };
-            let item_shape = catalog::shape(item.target.to_native());
+            let (item, item_shape, items) = super::list_of(shape, v)?;
             let mut arr = w.start_array();
             for (i, value) in items.iter().enumerate() {
                 if value.is_null() {

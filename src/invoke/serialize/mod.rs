@@ -331,6 +331,23 @@ pub(crate) fn member_trait<'a, T>(
         .or_else(|| catalog::shape(m.target.to_native()).find_trait(f))
 }
 
+/// A list value with its item member and the item shape.
+pub(crate) fn list_of<'v>(
+    shape: &'static ArchivedShape,
+    v: &'v Value,
+) -> Result<(&'static ArchivedMember, &'static ArchivedShape, &'v [Value])> {
+    let Value::Array(items) = v else {
+        return Err(type_error("an array", v));
+    };
+    let item = shape.members.first().ok_or_else(|| {
+        SerializeError::Unsupported(format!(
+            "list shape `{}` has no member",
+            crate::validate::shape_name(shape)
+        ))
+    })?;
+    Ok((item, catalog::shape(item.target.to_native()), items))
+}
+
 /// The `key` and `value` members of a map shape.
 pub(crate) fn map_members(
     shape: &'static ArchivedShape,

@@ -130,13 +130,7 @@ impl QueryWriter<'_> {
                 other => Err(type_error("an object", other)),
             },
             K::List => {
-                let Value::Array(items) = v else {
-                    return Err(type_error("an array", v));
-                };
-                let Some(item) = shape.members.first() else {
-                    return Ok(());
-                };
-                let item_shape = catalog::shape(item.target.to_native());
+                let (item, item_shape, items) = super::list_of(shape, v)?;
                 if items.is_empty() {
                     if !self.ec2 {
                         self.pairs.push((key, String::new()));

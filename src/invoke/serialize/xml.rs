@@ -161,13 +161,7 @@ fn write_value(
             write_structure_body(ctx, el, shape, o)?;
         }
         K::List => {
-            let Value::Array(items) = v else {
-                return Err(type_error("an array", v));
-            };
-            let Some(item) = shape.members.first() else {
-                return Ok(());
-            };
-            let item_shape = catalog::shape(item.target.to_native());
+            let (item, item_shape, items) = super::list_of(shape, v)?;
             if flattened {
                 for (i, value) in items.iter().enumerate().filter(|(_, v)| !v.is_null()) {
                     write_value(ctx, parent, name, Some(item), item_shape, value)
