@@ -68,6 +68,7 @@ fn answer(req: &Map<String, Value>) -> Result<Value, Failure> {
     let opts = ParseOptions {
         tagged_bytes: true,
         tagged_floats: true,
+        omit_streaming_payload: false,
     };
     let operation = catalog::operation(op);
     let service = catalog::service(svc);

@@ -45,6 +45,27 @@ pub struct ParseOptions {
     pub tagged_bytes: bool,
     /// NaN and ±Infinity as `{"$float": "NaN"}` instead of the strings `"NaN"`, `"Infinity"`.
     pub tagged_floats: bool,
+    /// Leave a streaming blob payload (S3 `GetObject`'s `Body`, Lambda `Invoke`'s `Payload`...)
+    /// out of the output: the caller keeps the response body's bytes as they are (to store them
+    /// in a file) instead of a base64 copy. [`streaming_payload_member`] names the member.
+    pub omit_streaming_payload: bool,
+}
+
+/// The output member that carries the response body as a stream of bytes, if the operation
+/// has one.
+pub fn streaming_payload_member(op: u32) -> Option<&'static str> {
+    let output = catalog::operation(op).output.as_ref()?;
+    catalog::shape(output.to_native())
+        .members
+        .iter()
+        .find(|m| {
+            m.has(catalog_format::format::T_HTTP_PAYLOAD) && {
+                let t = catalog::shape(m.target.to_native());
+                t.kind == catalog_format::format::ArchivedShapeKind::Blob
+                    && t.has(catalog_format::format::T_STREAMING)
+            }
+        })
+        .map(|m| m.name.as_str())
 }
 
 /// A successful parse: the output and what identifies the call on the AWS side.

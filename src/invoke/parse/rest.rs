@@ -122,6 +122,7 @@ fn payload_member(
 ) -> Result<Option<Value>, AwsError> {
     let t = target(m);
     Ok(Some(match t.kind {
+        K::Blob if opts.omit_streaming_payload && t.has(T_STREAMING) => return Ok(None),
         K::Blob => value::blob(&resp.body, opts),
         K::String | K::Enum => {
             Value::String(String::from_utf8(resp.body.clone()).map_err(|_| {

@@ -105,3 +105,28 @@ fn json_timestamps_and_blobs() {
         "2025-01-01T00:00:00.500Z"
     );
 }
+
+#[test]
+fn streaming_payloads_can_stay_out_of_the_output() {
+    let get_object = op("s3", "GetObject");
+    assert_eq!(streaming_payload_member(get_object), Some("Body"));
+    assert_eq!(streaming_payload_member(op("s3", "ListBuckets")), None);
+    let r = HttpResponse {
+        status: 200,
+        headers: vec![
+            ("content-length".into(), "5".into()),
+            ("etag".into(), "\"e\"".into()),
+        ],
+        body: b"hello".to_vec(),
+    };
+    let with = parse_response(get_object, &r, &ParseOptions::default()).unwrap();
+    assert_eq!(with["Body"], "aGVsbG8=");
+    let opts = ParseOptions {
+        omit_streaming_payload: true,
+        ..ParseOptions::default()
+    };
+    let without = parse_response(get_object, &r, &opts).unwrap();
+    assert!(without.get("Body").is_none(), "{without}");
+    assert_eq!(without["ETag"], "\"e\"");
+    assert_eq!(without["ContentLength"], 5);
+}
