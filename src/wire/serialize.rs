@@ -86,7 +86,9 @@ pub fn serialize_command(req: &Map<String, Value>) -> Value {
         "headers": headers,
         "auth": auth_json(&prepared.auth),
     });
-    let a = answer.as_object_mut().expect("json! object");
+    let Some(a) = answer.as_object_mut() else {
+        return answer;
+    };
     match String::from_utf8(prepared.body) {
         Ok(text) => {
             a.insert("body".into(), Value::String(text));
