@@ -123,7 +123,12 @@ impl<'de> Visitor<'de> for Seed<'_> {
                 let mut unknown: Option<String> = None;
                 let mut keys = 0usize;
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    let member = s.members.iter().find(|m| value::json_name(m) == key);
+                    // Most members go by their own name: try that first, then `jsonName`s.
+                    let member = s
+                        .members
+                        .iter()
+                        .find(|m| m.name == *key && value::json_name(m) == key)
+                        .or_else(|| s.members.iter().find(|m| value::json_name(m) == key));
                     match member {
                         Some(m) => {
                             keys += 1;
