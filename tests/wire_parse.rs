@@ -15,6 +15,7 @@
 mod common;
 
 use aws_exec_mcp::catalog;
+use aws_exec_mcp::validate::truncate;
 use base64::Engine as _;
 use catalog_format::format::{
     ArchivedMember, ArchivedProtocol, ArchivedShapeKind as K, ArchivedTimestampFormat,
@@ -1070,9 +1071,9 @@ fn parse_matches_botocore() {
                 "[{source} {protocol}] {} {}\n  request: {}\n  ours:    {}\n  botocore: {}",
                 service,
                 c["operation"],
-                truncate(&req.to_string()),
-                truncate(&a.to_string()),
-                truncate(&b.to_string())
+                truncate(&req.to_string(), 1500),
+                truncate(&a.to_string(), 1500),
+                truncate(&b.to_string(), 1500)
             ));
         }
     }
@@ -1095,12 +1096,4 @@ fn parse_matches_botocore() {
         eq as f64 >= 0.995 * total as f64,
         "{eq} equal of {total}: under 99.5 %"
     );
-}
-
-fn truncate(s: &str) -> String {
-    if s.len() > 1500 {
-        format!("{}...", &s[..s.floor_char_boundary(1500)])
-    } else {
-        s.to_string()
-    }
 }

@@ -14,6 +14,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::io::Read;
 
+use aws_exec_mcp::validate::truncate;
 use serde_json::{Value, json};
 
 /// Services per protocol: the largest and the most used of each.
@@ -236,17 +237,6 @@ fn input_drift(service: &str) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.len() <= n {
-        return s.to_string();
-    }
-    let mut end = n;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &s[..end])
 }
 
 /// The differences between botocore's request `t` and ours `o`, after normalisation.

@@ -6,6 +6,7 @@ use base64::Engine;
 use serde_json::{Map, Value};
 
 use super::serialize::Serialized;
+use super::{hex, sha256};
 use crate::catalog;
 
 /// Whether [`adjust_input`] changes anything for this call (so the input is copied only then).
@@ -127,16 +128,6 @@ pub fn unsigned(service: &str, operation: &str) -> bool {
         (service, operation),
         ("sts", "AssumeRoleWithSAML" | "AssumeRoleWithWebIdentity")
     )
-}
-
-fn sha256(data: &[u8]) -> Vec<u8> {
-    let mut h = aws_smithy_checksums::ChecksumAlgorithm::Sha256.into_impl();
-    h.update(data);
-    h.finalize().to_vec()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Glacier's tree hash: SHA-256 of each 1 MiB chunk, then of each pair, up to one root.

@@ -17,3 +17,15 @@ pub fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
         .map(|(_, v)| v.as_str())
 }
+
+/// SHA-256 of `data` (aws-smithy-checksums' implementation).
+pub(crate) fn sha256(data: &[u8]) -> Vec<u8> {
+    let mut h = aws_smithy_checksums::ChecksumAlgorithm::Sha256.into_impl();
+    h.update(data);
+    h.finalize().to_vec()
+}
+
+/// Lower-case hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

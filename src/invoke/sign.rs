@@ -269,13 +269,7 @@ fn string_to_sign(
         })
         .unwrap_or_default();
     let date = date_time.get(..8).unwrap_or_default();
-    let mut hasher = aws_smithy_checksums::ChecksumAlgorithm::Sha256.into_impl();
-    hasher.update(canonical.as_bytes());
-    let digest: String = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let digest = super::hex(&super::sha256(canonical.as_bytes()));
     match v4a_set {
         None => {
             format!("AWS4-HMAC-SHA256\n{date_time}\n{date}/{region}/{name}/aws4_request\n{digest}")

@@ -18,11 +18,11 @@ const FIXED_TOKEN: &str = "00000000-0000-4000-8000-000000000000";
 
 /// `serialize`: the signed request for `service` `operation` `params`.
 pub fn serialize_command(req: &Map<String, Value>) -> Value {
-    let (svc, op) = match lookup(req) {
+    let op = match lookup(req) {
         Ok(x) => x,
         Err(answer) => return answer,
     };
-    let settings = match settings(req, svc) {
+    let settings = match settings(req) {
         Ok(s) => s,
         Err(answer) => return answer,
     };
@@ -120,7 +120,7 @@ pub fn endpoint_command(req: &Map<String, Value>) -> Value {
     let Some(svc) = catalog::find_service(name) else {
         return failure("UnknownService", &format!("unknown service `{name}`"));
     };
-    let settings = match settings(req, svc) {
+    let settings = match settings(req) {
         Ok(s) => s,
         Err(answer) => return answer,
     };
@@ -197,8 +197,8 @@ fn prepare_failure(e: &PrepareError) -> Value {
     failure(kind, &e.to_string())
 }
 
-/// The catalog service and operation a request names.
-fn lookup(req: &Map<String, Value>) -> Result<(u32, u32), Value> {
+/// The catalog operation a request names.
+fn lookup(req: &Map<String, Value>) -> Result<u32, Value> {
     let Some(name) = req.get("service").and_then(Value::as_str) else {
         return Err(failure("BadRequest", "missing `service`"));
     };
@@ -212,7 +212,7 @@ fn lookup(req: &Map<String, Value>) -> Result<(u32, u32), Value> {
         return Err(failure("BadRequest", "missing `operation`"));
     };
     match catalog::find_operation(svc, op_name) {
-        Some(op) => Ok((svc, op)),
+        Some(op) => Ok(op),
         None => Err(failure(
             "UnknownOperation",
             &format!("`{name}` has no operation `{op_name}`"),
@@ -222,7 +222,7 @@ fn lookup(req: &Map<String, Value>) -> Result<(u32, u32), Value> {
 
 /// Client settings from the oracle's request fields (`region`, `endpoint_url`, `checksums`,
 /// `idempotency_token_autofill`, `config`).
-fn settings(req: &Map<String, Value>, svc: u32) -> Result<ClientSettings, Value> {
+fn settings(req: &Map<String, Value>) -> Result<ClientSettings, Value> {
     let config = req.get("config").and_then(Value::as_object);
     let cfg = |k: &str| config.and_then(|c| c.get(k));
     let cfg_bool = |k: &str| cfg(k).and_then(Value::as_bool).unwrap_or(false);
@@ -309,7 +309,6 @@ fn settings(req: &Map<String, Value>, svc: u32) -> Result<ClientSettings, Value>
             s.s3_us_east_1_global = r != "regional";
         }
     }
-    let _ = svc;
     Ok(s)
 }
 

@@ -139,7 +139,7 @@ pub fn target(m: &ArchivedMember) -> &'static ArchivedShape {
     catalog::shape(m.target.to_native())
 }
 
-/// A valued string trait of the member, else of its target.
+/// A valued string trait set on the member itself.
 fn string_trait<'a>(
     m: &'a ArchivedMember,
     f: fn(&'a ArchivedTrait) -> Option<&'a str>,
@@ -194,7 +194,4 @@ pub fn member_has(m: &ArchivedMember, flag: u32) -> bool {
 }
 
 /// The shape's name without a namespace (`NoSuchKey` for `com.amazonaws.s3#NoSuchKey`).
-pub fn shape_name(s: &ArchivedShape) -> &str {
-    let id = s.id.as_str();
-    id.rsplit_once('#').map_or(id, |(_, n)| n)
-}
+pub use crate::validate::shape_name;

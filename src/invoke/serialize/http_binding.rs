@@ -113,10 +113,7 @@ pub(super) fn serialize_rest(
     req.path = path;
 
     let Some(shape) = shape else {
-        if json {
-            // No input at all: nothing to send.
-        }
-        return Ok(req);
+        return Ok(req); // no input at all: nothing to send
     };
 
     // Query parameters, headers, payload; the rest is the body.
@@ -126,16 +123,7 @@ pub(super) fn serialize_rest(
     let mut body_members = Vec::new();
     let mut has_unbound = false;
     for m in shape.members.iter() {
-        let bound = m.has(T_HTTP_LABEL)
-            || m.has(T_HTTP_PAYLOAD)
-            || m.has(T_HTTP_QUERY_PARAMS)
-            || m.find_trait(|t| match t {
-                ArchivedTrait::HttpQuery(_)
-                | ArchivedTrait::HttpHeader(_)
-                | ArchivedTrait::HttpPrefixHeaders(_) => Some(()),
-                _ => None,
-            })
-            .is_some();
+        let bound = is_bound(m);
         let target = catalog::shape(m.target.to_native());
         if m.has(T_HTTP_PAYLOAD) {
             payload = Some((m, target));
@@ -209,7 +197,12 @@ pub(super) fn serialize_rest(
     } else if !body_members.is_empty() {
         if json {
             let mut body = String::new();
-            super::json::write_members(ctx, &mut body, body_members.into_iter(), true)?;
+            super::json::write_members(
+                ctx,
+                aws_smithy_json::serialize::JsonObjectWriter::new(&mut body),
+                body_members.into_iter(),
+                true,
+            )?;
             req.body = body.into_bytes();
             req.default_header("Content-Type", "application/json");
         } else {
@@ -221,6 +214,21 @@ pub(super) fn serialize_rest(
         req.default_header("Content-Type", "application/json");
     }
     Ok(req)
+}
+
+/// Whether a member is bound to the URI, the query, a header or the payload (else it belongs
+/// to the body document).
+pub(super) fn is_bound(m: &ArchivedMember) -> bool {
+    m.has(T_HTTP_LABEL)
+        || m.has(T_HTTP_PAYLOAD)
+        || m.has(T_HTTP_QUERY_PARAMS)
+        || m.find_trait(|t| match t {
+            ArchivedTrait::HttpQuery(_)
+            | ArchivedTrait::HttpHeader(_)
+            | ArchivedTrait::HttpPrefixHeaders(_) => Some(()),
+            _ => None,
+        })
+        .is_some()
 }
 
 /// The body of an `httpPayload` member: a blob or string as is (streaming or not), a

@@ -67,18 +67,23 @@ pub(super) fn serialize_aws_json(
     })
 }
 
-/// Writes the members of `shape` that `include` keeps, as a JSON object.
+/// Writes `members` (member, target, value) into the object `obj` and closes it.
 pub(super) fn write_members<'m>(
     ctx: &Ctx,
-    out: &mut String,
+    mut obj: JsonObjectWriter<'_>,
     members: impl Iterator<Item = (&'static ArchivedMember, &'static ArchivedShape, &'m Value)>,
     rest_json: bool,
 ) -> Result<()> {
-    let mut obj = JsonObjectWriter::new(out);
     for (m, target, v) in members {
-        let key = json_key(m, rest_json);
-        write_value(ctx, obj.key(key), Some(m), target, v, rest_json)
-            .map_err(|e| e.within(m.name.as_str()))?;
+        write_value(
+            ctx,
+            obj.key(json_key(m, rest_json)),
+            Some(m),
+            target,
+            v,
+            rest_json,
+        )
+        .map_err(|e| e.within(m.name.as_str()))?;
     }
     obj.finish();
     Ok(())
@@ -105,20 +110,12 @@ fn write_structure(
     rest_json: bool,
 ) -> Result<()> {
     check_known_members(shape, v)?;
-    let mut obj = w.start_object();
-    for (m, target, value) in super::set_members(shape, v) {
-        write_value(
-            ctx,
-            obj.key(json_key(m, rest_json)),
-            Some(m),
-            target,
-            value,
-            rest_json,
-        )
-        .map_err(|e| e.within(m.name.as_str()))?;
-    }
-    obj.finish();
-    Ok(())
+    write_members(
+        ctx,
+        w.start_object(),
+        super::set_members(shape, v),
+        rest_json,
+    )
 }
 
 /// Writes one value of `shape`.

@@ -69,13 +69,7 @@ impl Serialized {
     }
 
     pub fn has_header(&self, name: &str) -> bool {
-        self.headers
-            .iter()
-            .any(|(n, _)| n.eq_ignore_ascii_case(name))
-    }
-
-    pub fn header(&self, name: &str) -> Option<&str> {
-        crate::invoke::find_header(&self.headers, name)
+        crate::invoke::find_header(&self.headers, name).is_some()
     }
 }
 

@@ -9,10 +9,7 @@ use catalog_format::format::{
 };
 use serde_json::{Map, Value};
 
-use super::{
-    Ctx, Result, SerializeError, check_known_members, member_trait, scalar_text, type_error,
-    xml_name,
-};
+use super::{Ctx, Result, SerializeError, check_known_members, scalar_text, type_error, xml_name};
 use crate::catalog;
 use crate::timestamp::TimestampFormat;
 
@@ -84,18 +81,8 @@ fn write_unbound_members(
     shape: &'static ArchivedShape,
     input: &Map<String, Value>,
 ) -> Result<()> {
-    let unbound = |m: &ArchivedMember| {
-        !m.has(catalog_format::format::T_HTTP_LABEL)
-            && !m.has(catalog_format::format::T_HTTP_PAYLOAD)
-            && !m.has(catalog_format::format::T_HTTP_QUERY_PARAMS)
-            && m.find_trait(|t| match t {
-                ArchivedTrait::HttpQuery(_)
-                | ArchivedTrait::HttpHeader(_)
-                | ArchivedTrait::HttpPrefixHeaders(_) => Some(()),
-                _ => None,
-            })
-            .is_none()
-    };
+    // Only the members without an HTTP binding go in the body.
+    let unbound = |m: &ArchivedMember| !super::http_binding::is_bound(m);
     write_members(ctx, el, shape, input, &unbound)
 }
 
@@ -168,7 +155,7 @@ fn write_value(
                         .map_err(|e| e.within(&i.to_string()))?;
                 }
             } else {
-                let item_name = xml_name_own(item).unwrap_or("member");
+                let item_name = xml_name(item).unwrap_or("member");
                 let mut el = parent.start_el(name);
                 if let Some((uri, prefix)) = ns {
                     el = el.write_ns(uri, prefix);
@@ -190,8 +177,8 @@ fn write_value(
             };
             let key_shape = catalog::shape(key_m.target.to_native());
             let value_shape = catalog::shape(value_m.target.to_native());
-            let key_name = xml_name_own(key_m).unwrap_or("key");
-            let value_name = xml_name_own(value_m).unwrap_or("value");
+            let key_name = xml_name(key_m).unwrap_or("key");
+            let value_name = xml_name(value_m).unwrap_or("value");
             let write_entry = |scope: &mut ScopeWriter<'_, '_>,
                                tag: &str,
                                k: &String,
@@ -251,12 +238,4 @@ fn write_value(
         }
     }
     Ok(())
-}
-
-/// The `xmlName` set on a list or map member itself (or its target).
-fn xml_name_own(m: &'static ArchivedMember) -> Option<&'static str> {
-    member_trait(m, |t| match t {
-        ArchivedTrait::XmlName(n) => Some(n.as_str()),
-        _ => None,
-    })
 }
