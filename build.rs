@@ -45,7 +45,15 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             s.split(',')
                 .map(|x| x.trim().to_string())
                 .filter(|x| !x.is_empty())
-                .collect()
+                .collect::<Vec<String>>()
+        })
+        // STS is always compiled in: the server calls it itself, to assume the roles calls
+        // ask for (`options.roleArn`) and to show who acted (`GetCallerIdentity`).
+        .map(|mut list| {
+            if !list.iter().any(|s| s.eq_ignore_ascii_case("sts")) {
+                list.push("sts".to_string());
+            }
+            list
         });
 
     let opts = codegen::generate::Options {

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use aws_exec_mcp::tools::{Principal, execute, schema, search};
+use aws_exec_mcp::tools::{ToolContext, execute, schema, search};
 use serde_json::{Value, json};
 
 /// mimalloc: the JSON trees of large responses are many small allocations, which glibc's
@@ -51,7 +51,7 @@ fn time_with_setup(
 }
 
 fn main() {
-    let me = Principal::Local;
+    let me = ToolContext::local_default();
     let queries = [
         "list my s3 buckets",
         "stop an ec2 instance",
@@ -137,7 +137,7 @@ fn main() {
         let args =
             json!({"action": "validate", "service": svc, "operation": op, "payload": payload});
         time(&format!("validate {svc}:{op}"), 500, || {
-            execute::run(&me, &args).is_ok()
+            execute::validate(&args).is_ok()
         });
     }
     // Endpoint rules: the first resolve of each service (in a fresh process: nothing of the

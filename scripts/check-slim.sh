@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Checks slim builds (AWS_MCP_SERVICES): an ec2+s3 build carries exactly those two services, and
+# Checks slim builds (AWS_MCP_SERVICES): an ec2+s3 build carries exactly those two services plus
+# sts (always compiled in: the server assumes roles and identifies callers with it), and
 # an unknown service name fails the build with the list of valid names. Uses its own target dir
 # (target/slim) so the full-catalog build in target/ stays valid.
 set -euo pipefail
@@ -13,12 +14,12 @@ fail() { echo "check-slim: FAILED: $*" >&2; exit 1; }
 AWS_MCP_SERVICES="ec2, s3api" cargo build --release --quiet
 version=$("$bin" --version)
 echo "    $version"
-[[ "$version" == *", 2 services,"* ]] || fail "--version should report 2 services: $version"
+[[ "$version" == *", 3 services,"* ]] || fail "--version should report 3 services: $version"
 names=$("$bin" services | python3 -c 'import json,sys; print(",".join(s["name"] for s in json.load(sys.stdin)))')
-[ "$names" = "ec2,s3" ] || fail "services should be ec2,s3, got $names"
+[ "$names" = "ec2,s3,sts" ] || fail "services should be ec2,s3,sts, got $names"
 services_in_search=$("$bin" search "list lambda functions" --limit 50 |
   python3 -c 'import json,sys; print(",".join(sorted({r["service"] for r in json.load(sys.stdin)["results"]})))')
-case "$services_in_search" in ""|ec2|s3|"ec2,s3") ;; *) fail "search reached other services: $services_in_search";; esac
+case "$services_in_search" in ""|ec2|s3|sts|"ec2,s3"|"ec2,sts"|"s3,sts"|"ec2,s3,sts") ;; *) fail "search reached other services: $services_in_search";; esac
 if "$bin" schema lambda Invoke >/tmp/check-slim.$$ 2>&1; then fail "lambda should be absent"; fi
 grep -q ServiceNotFound /tmp/check-slim.$$ || fail "lambda should be ServiceNotFound: $(cat /tmp/check-slim.$$)"
 rm -f /tmp/check-slim.$$

@@ -1,15 +1,17 @@
 //! Command line. No subcommand serves MCP over stdio; the subcommands are for people at a
 //! terminal and print JSON produced by the same tool functions the MCP server calls.
 
-use std::{io::Write, process::ExitCode, time::Duration};
+use std::{io::Write, process::ExitCode, sync::Arc, time::Duration};
 
 use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
 
 use crate::{
     catalog,
+    config::Config,
     mcp::{AwsExecServer, StructuredContent},
-    tools::{Principal, ToolResult},
+    principal::Principal,
+    tools::{Shared, ToolContext, ToolResult},
 };
 
 #[derive(Debug, Parser)]
@@ -62,6 +64,24 @@ pub enum Command {
         /// The payload as a JSON object, e.g. '{"Bucket":"b"}'.
         payload: String,
     },
+    /// Call AWS with the local credentials, as aws_execute action=invoke does.
+    /// Example: aws-exec-mcp invoke s3 ListObjectsV2 '{"Bucket":"b"}' --options '{"query":"Contents[].Key"}'
+    Invoke {
+        service: String,
+        operation: String,
+        /// The payload as a JSON object (default {}).
+        #[arg(default_value = "{}")]
+        payload: String,
+        /// Region code, a comma-separated list, or `*` (default: the configured region).
+        #[arg(long, short = 'r')]
+        region: Option<String>,
+        /// Options as a JSON object, e.g. '{"profile":"dev","paginate":true}'.
+        #[arg(long, short = 'o')]
+        options: Option<String>,
+        /// Print a presigned URL instead of calling (aws_execute action=presign).
+        #[arg(long)]
+        presign: bool,
+    },
     /// Speak the wire line protocol of botocore's test oracle on stdin/stdout: one JSON request
     /// per line (`serialize`, `endpoint`, `parse`, `version`), one JSON answer per line.
     /// Nothing is sent to AWS. Example:
@@ -110,16 +130,18 @@ pub fn services_json() -> Value {
     Value::Array(services)
 }
 
-/// Parses the command line and runs it; the process exit code.
-pub fn run() -> ExitCode {
+/// Parses the command line and runs it with the checked configuration; the exit code.
+pub fn run(config: Config) -> ExitCode {
     let cli = Cli::parse();
+    let config = Arc::new(config);
+    let context = || ToolContext::new(Principal::Local, Shared::local(config.clone()));
     if cli.version {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{}", version_line());
         return ExitCode::SUCCESS;
     }
     match cli.command {
-        None | Some(Command::Serve) => serve_stdio(),
+        None | Some(Command::Serve) => serve_stdio(context()),
         Some(Command::Services) => print_json(&services_json()),
         Some(Command::Search {
             query,
@@ -133,11 +155,11 @@ pub fn run() -> ExitCode {
             if let Some(n) = limit {
                 args["limit"] = n.into();
             }
-            print_result(crate::tools::search::run(&Principal::Local, &args))
+            print_result(crate::tools::search::run(&context(), &args))
         }
         Some(Command::Schema { service, operation }) => {
             let args = json!({ "service": service, "operation": operation });
-            print_result(crate::tools::schema::run(&Principal::Local, &args))
+            print_result(crate::tools::schema::run(&context(), &args))
         }
         Some(Command::Validate {
             service,
@@ -152,7 +174,36 @@ pub fn run() -> ExitCode {
                 "operation": operation,
                 "payload": payload,
             });
-            print_result(crate::tools::execute::run(&Principal::Local, &args))
+            print_result(block_on(crate::tools::execute::run(&context(), &args)))
+        }
+        Some(Command::Invoke {
+            service,
+            operation,
+            payload,
+            region,
+            options,
+            presign,
+        }) => {
+            let as_json =
+                |text: String| serde_json::from_str::<Value>(&text).unwrap_or(Value::String(text));
+            let mut args = json!({
+                "action": if presign { "presign" } else { "invoke" },
+                "service": service,
+                "operation": operation,
+                "payload": as_json(payload),
+            });
+            if let Some(r) = region {
+                let list: Vec<&str> = r.split(',').map(str::trim).collect();
+                args["region"] = if list.len() > 1 {
+                    json!(list)
+                } else {
+                    json!(r.trim())
+                };
+            }
+            if let Some(o) = options {
+                args["options"] = as_json(o);
+            }
+            print_result(block_on(crate::tools::execute::run(&context(), &args)))
         }
         Some(Command::Wire) => {
             let stdin = std::io::stdin().lock();
@@ -207,7 +258,31 @@ fn print_result(result: ToolResult) -> ExitCode {
     }
 }
 
-fn serve_stdio() -> ExitCode {
+/// Runs a tool future on a single-threaded runtime (the CLI subcommands).
+fn block_on(f: impl Future<Output = ToolResult>) -> ToolResult {
+    match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt.block_on(f),
+        Err(e) => Err(crate::tools::ToolError::new(
+            crate::tools::ErrorType::InternalError,
+            format!("cannot start the async runtime: {e}"),
+            "",
+        )),
+    }
+}
+
+fn serve_stdio(context: ToolContext) -> ExitCode {
+    // The AWS endpoint settings (AWS_ENDPOINT_URL, AWS_USE_FIPS_ENDPOINT... and the selected
+    // profile's keys) are checked now, so that a bad value stops the server at start rather
+    // than failing every call.
+    if let Ok(sts) = catalog::resolve_service("sts")
+        && let Err(e) = context.shared.aws.settings(sts, None, "us-east-1")
+    {
+        eprintln!("error: configuration: {e}");
+        return ExitCode::from(2);
+    }
     // Build the search's lookup tables (a few ms) beside the handshake, not in the first query.
     std::thread::spawn(crate::catalog::search::warm_up);
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -221,7 +296,7 @@ fn serve_stdio() -> ExitCode {
         }
     };
     let result = runtime.block_on(crate::transport::stdio::serve(
-        AwsExecServer::default().with_structured_content(StructuredContent::FromText),
+        AwsExecServer::new(context).with_structured_content(StructuredContent::FromText),
     ));
     // A blocking stdin read (stdin not a pipe) must not hold the process open.
     runtime.shutdown_timeout(Duration::from_millis(100));

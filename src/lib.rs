@@ -4,8 +4,11 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod config;
+pub mod credentials;
 pub mod invoke;
 pub mod mcp;
+pub mod principal;
 pub mod schema;
 pub mod timestamp;
 pub mod tools;

@@ -1,7 +1,7 @@
 //! The compiled catalog: archive integrity and name resolution over the real models.
 
 use aws_exec_mcp::catalog;
-use aws_exec_mcp::tools::ErrorType;
+use aws_exec_mcp::tools::{ErrorType, ToolError};
 use catalog_format::format::ArchivedCatalog;
 
 #[test]
@@ -101,7 +101,7 @@ fn misses_come_with_the_closest_names() {
     if !full_catalog() {
         return;
     }
-    let err = catalog::resolve_service("dynamo").expect_err("unknown");
+    let err = ToolError::from(catalog::resolve_service("dynamo").expect_err("unknown"));
     assert_eq!(err.error_type, ErrorType::ServiceNotFound);
     let suggestions = err.details["suggestions"]
         .as_array()
@@ -112,11 +112,12 @@ fn misses_come_with_the_closest_names() {
         "{suggestions:?}"
     );
 
-    let err = catalog::resolve_operation("s3", "ListBukets").expect_err("unknown op");
+    let err =
+        ToolError::from(catalog::resolve_operation("s3", "ListBukets").expect_err("unknown op"));
     assert_eq!(err.error_type, ErrorType::OperationNotFound);
     assert_eq!(err.details["suggestions"][0], "ListBuckets");
     assert!(err.hint.contains("ListBuckets"), "{}", err.hint);
 
-    let err = catalog::resolve_service("zzzzzzzz").expect_err("nothing close");
+    let err = ToolError::from(catalog::resolve_service("zzzzzzzz").expect_err("nothing close"));
     assert!(err.hint.contains("aws_search_operations"));
 }

@@ -28,8 +28,8 @@ fn run_operation_inputs(service: u32, case: &Value) -> Result<usize, String> {
     let svc = catalog::service(service).name.as_str();
     for oi in inputs {
         let name = oi["operationName"].as_str().unwrap_or_default();
-        let (_, op) = catalog::resolve_operation(svc, name)
-            .map_err(|e| format!("operation {name}: {}", e.message))?;
+        let (_, op) =
+            catalog::resolve_operation(svc, name).map_err(|e| format!("operation {name}: {e}"))?;
         let object = |key: &str| oi[key].as_object().cloned().unwrap_or_default();
         let params = endpoint::params::operation_params(
             op,

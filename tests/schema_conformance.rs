@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use aws_exec_mcp::catalog;
 use aws_exec_mcp::schema::{operation_input_schema, render_operation_in};
-use aws_exec_mcp::tools::{ErrorType, Principal, execute, schema};
+use aws_exec_mcp::tools::{ErrorType, ToolContext, execute, schema};
 use aws_exec_mcp::validate::{IssueKind, ValidationIssue, validate_input, validate_input_in};
 use catalog_format::format::*;
 use serde_json::{Value, json};
@@ -576,11 +576,8 @@ fn idempotency_tokens_are_optional_and_marked() {
     );
     let required = s["required"].as_array().unwrap();
     assert!(!required.contains(&json!("ClientToken")));
-    let r = execute::run(
-        &Principal::Local,
-        &json!({"action": "validate", "service": "ec2",
-        "operation": "RunInstances", "payload": {"MinCount": 1, "MaxCount": 1}}),
-    )
+    let r = execute::validate(&json!({"action": "validate", "service": "ec2",
+        "operation": "RunInstances", "payload": {"MinCount": 1, "MaxCount": 1}}))
     .unwrap()
     .into_value()
     .unwrap();
@@ -650,7 +647,7 @@ fn never_panics_on_odd_payloads() {
 #[test]
 fn schema_tool_returns_canonical_names() {
     let r = schema::run(
-        &Principal::Local,
+        &ToolContext::local_default(),
         &json!({"service": "S3API", "operation": "put-object"}),
     )
     .unwrap()
@@ -665,7 +662,7 @@ fn schema_tool_returns_canonical_names() {
 #[test]
 fn schema_tool_errors_name_the_closest_names() {
     let e = schema::run(
-        &Principal::Local,
+        &ToolContext::local_default(),
         &json!({"service": "dynamo", "operation": "Query"}),
     );
     // An alias-like prefix resolves or suggests; a nonsense name suggests.
@@ -673,21 +670,19 @@ fn schema_tool_errors_name_the_closest_names() {
         assert_eq!(e.error_type, ErrorType::ServiceNotFound);
     }
     let e = schema::run(
-        &Principal::Local,
+        &ToolContext::local_default(),
         &json!({"service": "s3", "operation": "PutObjekt"}),
     )
     .unwrap_err();
     assert_eq!(e.error_type, ErrorType::OperationNotFound);
     assert!(e.hint.contains("PutObject"), "{}", e.hint);
-    let e = schema::run(&Principal::Local, &json!({"service": "s3"})).unwrap_err();
+    let e = schema::run(&ToolContext::local_default(), &json!({"service": "s3"})).unwrap_err();
     assert_eq!(e.error_type, ErrorType::InvalidArguments);
 }
 
 #[test]
 fn execute_validate_and_invoke() {
-    let me = Principal::Local;
-    let ok = execute::run(
-        &me,
+    let ok = execute::validate(
         &json!({"action": "validate", "service": "s3", "operation": "ListObjectsV2",
         "payload": "{\"Bucket\": \"my-bucket\", \"MaxKeys\": 10}"}),
     )
@@ -697,18 +692,14 @@ fn execute_validate_and_invoke() {
     assert_eq!(ok["valid"], true);
     assert_eq!(ok["readOnly"], true);
     assert_eq!(ok["destructive"], false);
-    let destructive = execute::run(
-        &me,
-        &json!({"action": "validate", "service": "s3",
-        "operation": "DeleteBucket", "payload": {"Bucket": "b"}}),
-    )
+    let destructive = execute::validate(&json!({"action": "validate", "service": "s3",
+        "operation": "DeleteBucket", "payload": {"Bucket": "b"}}))
     .unwrap()
     .into_value()
     .unwrap();
     assert_eq!(destructive["destructive"], true);
 
-    let e = execute::run(
-        &me,
+    let e = execute::validate(
         &json!({"action": "validate", "service": "s3", "operation": "ListObjectsV2",
         "payload": {"Buckett": "b", "MaxKeys": "ten"}}),
     )
@@ -721,45 +712,31 @@ fn execute_validate_and_invoke() {
     assert_eq!(j["error"]["errors"].as_array().unwrap().len(), 3);
     assert!(e.hint.contains("Bucket"), "{}", e.hint);
 
-    let e = execute::run(
-        &me,
-        &json!({"action": "invoke", "service": "s3", "operation": "ListBuckets", "payload": {}}),
-    )
-    .unwrap_err();
-    assert_eq!(e.error_type, ErrorType::NotAvailable);
-    assert!(e.hint.contains("validate"));
-
-    let e = execute::run(&me, &json!({"action": "validate", "service": "s3", "operation": "ListBuckets", "payload": "{nope"})).unwrap_err();
+    let e = execute::validate(&json!({"action": "validate", "service": "s3", "operation": "ListBuckets", "payload": "{nope"})).unwrap_err();
     assert_eq!(e.error_type, ErrorType::InvalidPayload);
-    let e = execute::run(
-        &me,
+    let e = execute::validate(
         &json!({"action": "validate", "service": "s3", "operation": "ListBuckets", "payload": [1]}),
     )
     .unwrap_err();
     assert_eq!(e.error_type, ErrorType::InvalidPayload);
-    let e = execute::run(&me, &json!({"action": "validate", "service": "s3", "operation": "ListBuckets", "options": "[]"})).unwrap_err();
+    let e = execute::validate(&json!({"action": "validate", "service": "s3", "operation": "ListBuckets", "options": "[]"})).unwrap_err();
     assert_eq!(e.error_type, ErrorType::InvalidOptions);
-    let e = execute::run(
-        &me,
-        &json!({"action": "run", "service": "s3", "operation": "ListBuckets"}),
-    )
-    .unwrap_err();
+    let e =
+        execute::validate(&json!({"action": "run", "service": "s3", "operation": "ListBuckets"}))
+            .unwrap_err();
     assert_eq!(e.error_type, ErrorType::InvalidArguments);
-    let e = execute::run(
-        &me,
+    let e = execute::validate(
         &json!({"action": "validate", "service": "s4", "operation": "ListBuckets"}),
     )
     .unwrap_err();
     assert_eq!(e.error_type, ErrorType::ServiceNotFound);
-    let e = execute::run(
-        &me,
+    let e = execute::validate(
         &json!({"action": "validate", "service": "s3", "operation": "ListBuckets", "region": 5}),
     )
     .unwrap_err();
     assert_eq!(e.error_type, ErrorType::InvalidArguments);
     // Absent payload = {}.
-    let ok = execute::run(
-        &me,
+    let ok = execute::validate(
         &json!({"action": "validate", "service": "s3", "operation": "ListBuckets"}),
     )
     .unwrap()
@@ -767,7 +744,7 @@ fn execute_validate_and_invoke() {
     .unwrap();
     assert_eq!(ok["valid"], true);
     // No input: any member is unknown.
-    let e = execute::run(&me, &json!({"action": "validate", "service": "sts", "operation": "GetCallerIdentity", "payload": {"x": 1}})).unwrap_err();
+    let e = execute::validate(&json!({"action": "validate", "service": "sts", "operation": "GetCallerIdentity", "payload": {"x": 1}})).unwrap_err();
     assert_eq!(e.error_type, ErrorType::ValidationError);
 }
 
@@ -1028,7 +1005,7 @@ fn latency_of_the_largest_schemas_and_validation() {
         let tool = per_call(2000, || {
             std::hint::black_box(
                 schema::run(
-                    &Principal::Local,
+                    &ToolContext::local_default(),
                     &json!({"service": svc, "operation": name}),
                 )
                 .ok(),
@@ -1071,7 +1048,7 @@ fn latency_of_the_largest_schemas_and_validation() {
         let args =
             json!({"action": "validate", "service": svc, "operation": name, "payload": payload});
         let tool = per_call(5000, || {
-            std::hint::black_box(execute::run(&Principal::Local, &args).ok());
+            std::hint::black_box(execute::validate(&args).ok());
         });
         println!("{svc} {name}: validate {validate:.2} µs, execute tool {tool:.2} µs");
     }

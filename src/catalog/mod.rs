@@ -6,8 +6,6 @@
 
 use catalog_format::format::{ArchivedCatalog, ArchivedOperation, ArchivedService, ArchivedShape};
 
-use crate::tools::{ErrorType, ToolError};
-
 pub mod search;
 
 mod generated {
@@ -91,8 +89,28 @@ pub fn service_names(idx: u32) -> impl Iterator<Item = &'static str> {
     std::iter::once(s.name.as_str()).chain(s.aliases.iter().map(|a| a.as_str()))
 }
 
+/// A service or operation name that matches nothing in the catalog: what was asked, the
+/// closest names, and a hint on what to do next. The tools turn it into their error type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LookupError {
+    #[error("{message}")]
+    Service {
+        message: String,
+        hint: String,
+        suggestions: Vec<String>,
+    },
+    #[error("{message}")]
+    Operation {
+        /// The canonical name of the service that was found.
+        service: String,
+        message: String,
+        hint: String,
+        suggestions: Vec<String>,
+    },
+}
+
 /// Resolves a service name or alias, or fails with the closest names.
-pub fn resolve_service(name: &str) -> Result<u32, ToolError> {
+pub fn resolve_service(name: &str) -> Result<u32, LookupError> {
     if let Some(i) = find_service(name) {
         return Ok(i);
     }
@@ -118,11 +136,15 @@ pub fn resolve_service(name: &str) -> Result<u32, ToolError> {
                 .join(", ")
         ));
     }
-    Err(ToolError::new(ErrorType::ServiceNotFound, message, hint).with("suggestions", suggestions))
+    Err(LookupError::Service {
+        message,
+        hint,
+        suggestions,
+    })
 }
 
 /// Resolves a service and one of its operations, or fails with the closest names.
-pub fn resolve_operation(service_name: &str, op_name: &str) -> Result<(u32, u32), ToolError> {
+pub fn resolve_operation(service_name: &str, op_name: &str) -> Result<(u32, u32), LookupError> {
     let s = resolve_service(service_name)?;
     if let Some(op) = find_operation(s, op_name) {
         return Ok((s, op));
@@ -142,17 +164,16 @@ pub fn resolve_operation(service_name: &str, op_name: &str) -> Result<(u32, u32)
             svc.name.as_str()
         )
     };
-    Err(ToolError::new(
-        ErrorType::OperationNotFound,
-        format!(
+    Err(LookupError::Operation {
+        service: svc.name.as_str().to_string(),
+        message: format!(
             "Service `{}` has no operation `{}`",
             svc.name.as_str(),
             op_name.trim()
         ),
         hint,
-    )
-    .with("service", svc.name.as_str())
-    .with("suggestions", suggestions))
+        suggestions,
+    })
 }
 
 fn quote_list(items: &[String]) -> String {

@@ -1,9 +1,13 @@
 //! Calling AWS: endpoint resolution, request serialisation per protocol, request preparation
-//! (URL, host prefix, checksums, compression), SigV4 signing, response and error parsing.
-//! Sending follows with the invoke issue.
+//! (URL, host prefix, checksums, compression), SigV4 signing, sending with retries
+//! ([`call`], [`http`]), response and error parsing, pagination.
 
+pub mod call;
+pub mod client;
 pub mod customize;
 pub mod endpoint;
+pub mod http;
+pub mod paginate;
 pub mod parse;
 pub mod request;
 pub mod serialize;

@@ -49,10 +49,22 @@ struct BadValue {
 /// The shared config file's sections (the selected profile, `services` sections), read once
 /// at start. A missing file is no error (no profile settings); a malformed one is.
 pub fn load_shared_config(env: &Env, fs: &Fs) -> Result<EnvConfigSections, SettingError> {
+    load_shared_config_for(env, fs, None)
+}
+
+/// [`load_shared_config`] with `profile` selected instead of `AWS_PROFILE` (or `default`).
+pub fn load_shared_config_for(
+    env: &Env,
+    fs: &Fs,
+    profile: Option<&str>,
+) -> Result<EnvConfigSections, SettingError> {
     let files = EnvConfigFiles::default();
-    let source = run_ready(aws_runtime::env_config::source::load(env, fs, &files))
+    let mut source = run_ready(aws_runtime::env_config::source::load(env, fs, &files))
         .ok_or_else(|| SettingError("reading the AWS config files did not complete".into()))?
         .map_err(|e| SettingError(format!("AWS config file: {e}")))?;
+    if let Some(p) = profile {
+        source.profile = p.to_string().into();
+    }
     EnvConfigSections::parse(source).map_err(|e| SettingError(format!("AWS config file: {e}")))
 }
 

@@ -27,7 +27,9 @@ use rmcp::{
 };
 use serde_json::{Value, json};
 
-use crate::tools::{Principal, ToolError, ToolOutput, ToolResult};
+use futures::FutureExt as _;
+
+use crate::tools::{ToolContext, ToolError, ToolOutput};
 
 /// The protocol versions this server speaks (all with the `initialize` handshake).
 pub const PROTOCOL_VERSIONS: [ProtocolVersion; 3] = [
@@ -49,7 +51,10 @@ This server reaches every AWS API through three tools, used in order:\n\
 2. aws_get_operation_schema {service, operation} returns the operation's input JSON Schema: \
 which parameters exist, which are required, their types and limits.\n\
 3. aws_execute {action, service, operation, payload} with action 'validate' checks a payload \
-without calling AWS; fix what it reports, then repeat with action 'invoke' to make the call.\n\
+without calling AWS; fix what it reports, then repeat with action 'invoke' to make the call. \
+Each result names the identity (account, ARN, region) that acted. Ask only for what you need: \
+options.query takes a JMESPath expression (as the AWS CLI's --query), options.paginate merges \
+all pages; options.profile or options.roleArn act as another identity.\n\
 Pass arguments at the top level of each tool call, never wrapped in a 'payload' object (only \
 aws_execute has a 'payload', holding the AWS parameters). When a tool returns an error, read \
 its type and hint: they say what to change.";
@@ -66,23 +71,24 @@ pub enum StructuredContent {
     FromText,
 }
 
-/// The MCP server. Stateless: every call goes straight to the tool functions.
+/// The MCP server. Holds no session state: every call goes straight to the tool functions with
+/// the caller's context.
 #[derive(Debug, Clone)]
 pub struct AwsExecServer {
-    principal: Principal,
+    context: ToolContext,
     structured: StructuredContent,
 }
 
 impl Default for AwsExecServer {
     fn default() -> Self {
-        Self::new(Principal::Local)
+        Self::new(ToolContext::local_default())
     }
 }
 
 impl AwsExecServer {
-    pub fn new(principal: Principal) -> Self {
+    pub fn new(context: ToolContext) -> Self {
         AwsExecServer {
-            principal,
+            context,
             structured: StructuredContent::default(),
         }
     }
@@ -94,16 +100,33 @@ impl AwsExecServer {
     }
 
     /// Runs tool `name` on `arguments`; `None` when there is no such tool.
-    pub fn call(&self, name: &str, arguments: &Value) -> Option<CallToolResult> {
-        let run: fn(&Principal, &Value) -> ToolResult = match name {
-            tools::SEARCH => crate::tools::search::run,
-            tools::SCHEMA => crate::tools::schema::run,
-            tools::EXECUTE => crate::tools::execute::run,
+    pub async fn call(&self, name: &str, arguments: &Value) -> Option<CallToolResult> {
+        let ctx = &self.context;
+        let tool = match name {
+            tools::SEARCH | tools::SCHEMA | tools::EXECUTE => name,
             _ => return None,
         };
+        let span = tracing::info_span!("tool_call", tool, principal = %ctx.principal.label());
         // A panicking tool must not leave the request unanswered.
-        let outcome =
-            std::panic::catch_unwind(AssertUnwindSafe(|| run(&self.principal, arguments)));
+        let outcome = match tool {
+            tools::SEARCH => span.in_scope(|| {
+                std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    crate::tools::search::run(ctx, arguments)
+                }))
+            }),
+            tools::SCHEMA => span.in_scope(|| {
+                std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    crate::tools::schema::run(ctx, arguments)
+                }))
+            }),
+            _ => {
+                tracing::Instrument::instrument(
+                    AssertUnwindSafe(crate::tools::execute::run(ctx, arguments)).catch_unwind(),
+                    span,
+                )
+                .await
+            }
+        };
         Some(match outcome {
             Ok(Ok(output)) => success_result(output, self.structured),
             Ok(Err(error)) => error_result(&error),
@@ -215,7 +238,7 @@ impl ServerHandler for AwsExecServer {
         _context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let arguments = Value::Object(request.arguments.unwrap_or_default());
-        match self.call(&request.name, &arguments) {
+        match self.call(&request.name, &arguments).await {
             Some(result) => Ok(result.into()),
             None => Err(unknown_tool_error(&request.name)),
         }
@@ -257,26 +280,30 @@ mod tests {
         );
     }
 
-    #[test]
-    fn from_text_results_encode_to_the_same_message() {
+    #[tokio::test]
+    async fn from_text_results_encode_to_the_same_message() {
         use rmcp::model::{JsonRpcMessage, JsonRpcResponse, JsonRpcVersion2_0, NumberOrString};
         let server = AwsExecServer::default();
         let args = json!({"service": "s3", "operation": "PutObject"});
-        let line = |mode| {
+        let mut lines = Vec::new();
+        for mode in [StructuredContent::FromText, StructuredContent::Value] {
             let result = server
                 .clone()
                 .with_structured_content(mode)
                 .call(tools::SCHEMA, &args)
+                .await
                 .unwrap();
             let message = JsonRpcMessage::Response(JsonRpcResponse {
                 jsonrpc: JsonRpcVersion2_0,
                 id: NumberOrString::Number(1),
                 result: rmcp::model::ServerResult::CallToolResult(result),
             });
-            serde_json::from_slice::<Value>(&encode::encode_line(message).unwrap()).unwrap()
-        };
-        let fast = line(StructuredContent::FromText);
-        assert_eq!(fast, line(StructuredContent::Value));
+            lines.push(
+                serde_json::from_slice::<Value>(&encode::encode_line(message).unwrap()).unwrap(),
+            );
+        }
+        let fast = &lines[0];
+        assert_eq!(fast, &lines[1]);
         assert_eq!(
             fast["result"]["structuredContent"]["operation"],
             "PutObject"
@@ -300,9 +327,14 @@ mod tests {
         assert!(text.contains("\"suggestions\""));
     }
 
-    #[test]
-    fn unknown_tool_is_invalid_params_listing_the_tools() {
-        assert!(AwsExecServer::default().call("nope", &json!({})).is_none());
+    #[tokio::test]
+    async fn unknown_tool_is_invalid_params_listing_the_tools() {
+        assert!(
+            AwsExecServer::default()
+                .call("nope", &json!({}))
+                .await
+                .is_none()
+        );
         let e = unknown_tool_error("nope");
         assert_eq!(e.code, ErrorCode::INVALID_PARAMS);
         for name in tools::NAMES {

@@ -40,18 +40,22 @@ Next: build a payload that matches the schema and call aws_execute with action '
 const EXECUTE_DESCRIPTION: &str = "\
 Step 3 of 3: check or run one AWS API call.\n\
 Arguments go at the top level: 'action' (required): 'validate' checks 'payload' against the \
-operation's input schema and the server's policy without calling AWS; 'invoke' validates and \
-then calls AWS. Always validate first. 'service' and 'operation' (required) name the operation \
-as in aws_get_operation_schema. 'payload' (required) holds the operation's parameters as a \
-JSON object (a string holding a JSON object is accepted too); use {} for an operation without \
-required parameters. Binary fields (e.g. S3 PutObject 'Body') take base64 text. 'region' \
-(optional) is the AWS region code, e.g. 'us-east-1'; the default comes from the environment. \
-'options' (optional, an object or a string holding one) tunes execution, e.g. \
-'confirmationToken' to confirm a destructive call when asked, and 'responseMode' \
-('auto'|'compact'|'full'), 'maxResultItems' and 'omitResponseFields' for large responses.\n\
-Example: {\"action\": \"validate\", \"service\": \"s3\", \"operation\": \"ListObjectsV2\", \
-\"payload\": {\"Bucket\": \"my-bucket\", \"MaxKeys\": 10}}\n\
-A failed call returns isError with error.type, a message and a hint on what to fix.";
+operation's input schema without calling AWS; 'invoke' validates and then calls AWS with the \
+server's AWS credentials; 'presign' returns a presigned URL (e.g. s3 GetObject) instead of \
+calling. Always validate first. 'service' and 'operation' (required) name the operation as in \
+aws_get_operation_schema. 'payload' (required) holds the operation's parameters as a JSON \
+object; use {} when nothing is required. Binary fields (e.g. S3 PutObject 'Body') take base64 \
+text. 'region' (optional): a region code such as 'us-east-1', a list of them, or '*' for every \
+region (the call runs in each). 'options' (optional object): 'profile' (a local AWS profile) or \
+'roleArn' (+ 'externalId', 'sessionName') to act as another identity; 'query' (a JMESPath \
+expression as in the AWS CLI's --query) to return only what you need; 'paginate': true (with \
+'maxPages', 'maxItems') to merge all pages; 'preview': true to see the exact request without \
+sending it; 'timeoutSeconds' (up to 900); 'expiresIn' (presign, seconds); 'bodyFile' (upload \
+a local file as the body).\n\
+Example: {\"action\": \"invoke\", \"service\": \"s3\", \"operation\": \"ListObjectsV2\", \
+\"payload\": {\"Bucket\": \"my-bucket\"}, \"options\": {\"query\": \"Contents[].Key\"}}\n\
+A result carries 'result', 'identity' (account, ARN, region) and 'requestId'. A failed call \
+returns isError with error.type, a message and a hint on what to fix.";
 
 fn object(value: Value) -> Arc<JsonObject> {
     match value {
@@ -106,8 +110,8 @@ fn execute_schema() -> Value {
         "type": "object",
         "properties": {
             "action": {
-                "type": "string", "enum": ["validate", "invoke"],
-                "description": "'validate' checks the payload against the input schema and policy without calling AWS; 'invoke' validates, then calls AWS. Validate first."
+                "type": "string", "enum": ["validate", "invoke", "presign"],
+                "description": "'validate' checks the payload without calling AWS; 'invoke' validates, then calls AWS; 'presign' returns a presigned URL. Validate first."
             },
             "service": {
                 "type": "string", "minLength": 1, "maxLength": 128,
@@ -122,12 +126,12 @@ fn execute_schema() -> Value {
                 "description": "The operation's parameters as a JSON object (or a string holding one), matching aws_get_operation_schema. Use {} when nothing is required. Binary fields take base64 text."
             },
             "region": {
-                "type": "string",
-                "description": "Optional AWS region code, e.g. 'us-east-1', 'eu-west-1'. Defaults to the environment's region."
+                "type": ["string", "array"], "items": {"type": "string"},
+                "description": "Optional AWS region code, e.g. 'us-east-1'; a list of codes or '*' runs the call in each region. Default: the configured region."
             },
             "options": {
                 "type": ["object", "string"],
-                "description": "Optional execution options (an object or a string holding one): 'confirmationToken' for destructive calls when asked; 'responseMode' ('auto'|'compact'|'full'), 'maxResultItems' (integer) and 'omitResponseFields' (string array) for large responses."
+                "description": "Optional execution options: profile, roleArn, externalId, sessionName, query (JMESPath), paginate, maxPages, maxItems, preview, timeoutSeconds, expiresIn, bodyFile, confirmationToken."
             }
         },
         "required": ["action", "service", "operation", "payload"],

@@ -1,4 +1,4 @@
-//! `aws_execute`: validate (and, once the invoker lands, invoke) one AWS operation.
+//! `aws_execute`: validate, invoke or presign one AWS operation.
 //!
 //! Arguments as in REFERENCE-BEHAVIOUR.md §1.4 (names kept): `action` (`validate` | `invoke`),
 //! `service`, `operation`, `payload` (an object, or a string holding one; absent or null = `{}`),
@@ -7,15 +7,17 @@
 //! (`ServiceNotFound` / `OperationNotFound` with the closest names) → payload validation against
 //! the shape graph (`ValidationError` listing every issue) → the action.
 //!
-//! `validate` stops there and describes the call; `invoke` answers `NotAvailable` in this build
-//! (the invoker is the next piece of work and plugs in at [`invoke`]).
+//! `validate` stops there and describes the call; `invoke` and `presign` go on in
+//! [`super::invoke`].
 
 use serde_json::{Map, Value};
 
+use super::context::ToolContext;
+use super::options::{self, ExecOptions};
 use super::schema::{name_arg, object_args, reject_unknown};
-use super::{ErrorType, Principal, ToolError, ToolResult};
+use super::{ErrorType, ToolError, ToolResult};
 use crate::catalog;
-use crate::validate::{ValidationIssue, member_required, suggest, type_name, validate_input};
+use crate::validate::{ValidationIssue, member_required, type_name, validate_input};
 use catalog_format::format::{OP_DESTRUCTIVE, OP_IDEMPOTENT, OP_READONLY, T_IDEMPOTENCY_TOKEN};
 
 const TOOL: &str = "aws_execute";
@@ -28,16 +30,6 @@ const ARGS: &[&str] = &[
     "options",
 ];
 const EXAMPLE: &str = r#"{"action": "validate", "service": "s3", "operation": "ListObjectsV2", "payload": {"Bucket": "my-bucket"}}"#;
-/// Options the server understands (§1.4); anything else is rejected with a suggestion.
-const OPTION_KEYS: &[&str] = &[
-    "confirmationToken",
-    "accountId",
-    "roleName",
-    "roleArn",
-    "responseMode",
-    "maxResultItems",
-    "omitResponseFields",
-];
 /// Issues summarised in the error's hint.
 const HINT_ISSUES: usize = 3;
 
@@ -46,7 +38,24 @@ const HINT_ISSUES: usize = 3;
 pub enum Action {
     Validate,
     Invoke,
+    /// A presigned URL for the call, to be used by someone else (no call is made).
+    Presign,
 }
+
+/// The `region` argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegionArg {
+    /// Not given: the configured default.
+    Default,
+    One(String),
+    /// A list: the call is made in each (fan-out).
+    Many(Vec<String>),
+    /// `"*"`: every region of the partition where the service has an endpoint.
+    All,
+}
+
+/// The most regions a list may name.
+const MAX_REGIONS: usize = 64;
 
 /// A checked `aws_execute` request: everything the action needs, resolved.
 #[derive(Debug, Clone)]
@@ -56,18 +65,36 @@ pub struct Request {
     pub operation: u32,
     /// The operation's parameters (a JSON object).
     pub payload: Map<String, Value>,
-    /// The caller's region, when given (non-blank).
-    pub region: Option<String>,
-    /// Execution options (validated keys).
-    pub options: Map<String, Value>,
+    pub region: RegionArg,
+    /// Execution options, checked.
+    pub options: ExecOptions,
 }
 
-pub fn run(principal: &Principal, args: &Value) -> ToolResult {
+pub async fn run(ctx: &ToolContext, args: &Value) -> ToolResult {
     let request = parse(args)?;
     match request.action {
         Action::Validate => Ok(validated(&request).into()),
-        Action::Invoke => invoke(principal, &request),
+        Action::Invoke | Action::Presign => {
+            let span = tracing::info_span!(
+                "aws_call",
+                service = catalog::service(request.service).name.as_str(),
+                operation = catalog::operation(request.operation).name.as_str(),
+                principal = %ctx.principal.label(),
+            );
+            tracing::Instrument::instrument(
+                super::invoke::run(ctx, &request, &request.options),
+                span,
+            )
+            .await
+        }
     }
+}
+
+/// Checks the request and answers as `validate` does, whatever its action: the synchronous
+/// entry for the CLI, benchmarks and tests.
+pub fn validate(args: &Value) -> ToolResult {
+    let request = parse(args)?;
+    Ok(validated(&request).into())
 }
 
 /// Steps 1–9 of §1.4.1: the request, checked and with a payload that validates.
@@ -80,7 +107,7 @@ pub fn parse(args: &Value) -> Result<Request, ToolError> {
     let payload = object_or_json(map.get("payload"), "payload", ErrorType::InvalidPayload)?;
     let region = region_arg(map)?;
     let options = object_or_json(map.get("options"), "options", ErrorType::InvalidOptions)?;
-    check_options(&options)?;
+    let options = options::parse(&options)?;
     let (s, op) = catalog::resolve_operation(service, operation)?;
     let payload_value = Value::Object(payload);
     let issues = validate_input(op, &payload_value);
@@ -121,14 +148,23 @@ fn validated(r: &Request) -> Value {
     if !filled.is_empty() {
         out.insert("autoFilled".into(), Value::Array(filled));
     }
-    if let Some(region) = &r.region {
-        out.insert("region".into(), region.as_str().into());
+    match &r.region {
+        RegionArg::Default => {}
+        RegionArg::One(region) => {
+            out.insert("region".into(), region.as_str().into());
+        }
+        RegionArg::Many(list) => {
+            out.insert("region".into(), list.clone().into());
+        }
+        RegionArg::All => {
+            out.insert("region".into(), "*".into());
+        }
     }
     let mut message = "The payload is valid for this operation.".to_string();
     if op.has(OP_DESTRUCTIVE) {
         message.push_str(" The operation changes or removes existing resources.");
     }
-    message.push_str(" Calling AWS (action 'invoke') is not available in this build yet.");
+    message.push_str(" Call it with action 'invoke'.");
     out.insert("message".into(), message.into());
     Value::Object(out)
 }
@@ -146,23 +182,6 @@ fn auto_filled(r: &Request) -> Vec<&'static str> {
         .collect()
 }
 
-/// `invoke`: not in this build. The invoker (next issue) replaces this with the call.
-fn invoke(_principal: &Principal, r: &Request) -> ToolResult {
-    let op = catalog::operation(r.operation);
-    Err(ToolError::new(
-        ErrorType::NotAvailable,
-        format!(
-            "Invoking AWS operations is not available in this build of aws-exec-mcp (asked for {} {})",
-            catalog::service(r.service).name.as_str(),
-            op.name.as_str()
-        ),
-        "Use action 'validate' to check payloads (this one is valid). Calling AWS \
-         arrives in a later version.",
-    )
-    .with("service", catalog::service(r.service).name.as_str())
-    .with("operation", op.name.as_str()))
-}
-
 fn action_arg(map: &Map<String, Value>) -> Result<Action, ToolError> {
     let invalid = |message: String, hint: &str| {
         ToolError::new(ErrorType::InvalidArguments, message, hint).with("argument", "action")
@@ -175,9 +194,11 @@ fn action_arg(map: &Map<String, Value>) -> Result<Action, ToolError> {
         Some(Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
             "validate" => Ok(Action::Validate),
             "invoke" => Ok(Action::Invoke),
+            "presign" => Ok(Action::Presign),
             other => Err(invalid(
                 format!("Unknown action `{}`", crate::validate::truncate(other, 40)),
-                "Use \"validate\" to check a payload or \"invoke\" to call AWS.",
+                "Use \"validate\" to check a payload, \"invoke\" to call AWS or \"presign\" \
+                 for a presigned URL.",
             )),
         },
         Some(other) => Err(invalid(
@@ -185,49 +206,65 @@ fn action_arg(map: &Map<String, Value>) -> Result<Action, ToolError> {
                 "Argument `action` must be a string, got {}",
                 type_name(other)
             ),
-            "Use \"validate\" or \"invoke\".",
+            "Use \"validate\", \"invoke\" or \"presign\".",
         )),
     }
 }
 
-fn region_arg(map: &Map<String, Value>) -> Result<Option<String>, ToolError> {
-    match map.get("region") {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-        Some(Value::String(s)) => {
-            let r = s.trim();
-            // Region codes (`us-east-1`, `us-gov-west-1`, `aws-global`): lower-case words
-            // joined by dashes. Whether the region exists is AWS's to say.
-            let ok = r.len() <= 32
-                && r.contains('-')
-                && !r.starts_with('-')
-                && !r.ends_with('-')
-                && r.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-            if ok {
-                Ok(Some(r.to_string()))
-            } else {
-                Err(ToolError::new(
-                    ErrorType::InvalidArguments,
-                    format!(
-                        "`{}` is not an AWS region code",
-                        crate::validate::truncate(r, 40)
-                    ),
-                    "Give a region code such as 'us-east-1' or 'eu-west-1', or leave region out \
-                     to use the default.",
-                )
-                .with("argument", "region"))
-            }
-        }
-        Some(other) => Err(ToolError::new(
+fn region_arg(map: &Map<String, Value>) -> Result<RegionArg, ToolError> {
+    let invalid = |message: String| {
+        ToolError::new(
             ErrorType::InvalidArguments,
-            format!(
-                "Argument `region` must be a string, got {}",
-                type_name(other)
-            ),
-            "Give a region code such as 'us-east-1'.",
+            message,
+            "Give a region code such as 'us-east-1', a list of them, or \"*\" for every \
+             region; leave region out to use the default.",
         )
-        .with("argument", "region")),
+        .with("argument", "region")
+    };
+    let one = |s: &str| -> Result<String, ToolError> {
+        let r = s.trim();
+        crate::config::check_region(r).map_err(|problem| {
+            invalid(format!(
+                "`{}` is {problem}",
+                crate::validate::truncate(r, 40)
+            ))
+        })?;
+        Ok(r.to_string())
+    };
+    match map.get("region") {
+        None | Some(Value::Null) => Ok(RegionArg::Default),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(RegionArg::Default),
+        Some(Value::String(s)) if s.trim() == "*" => Ok(RegionArg::All),
+        Some(Value::String(s)) => Ok(RegionArg::One(one(s)?)),
+        Some(Value::Array(items)) => {
+            if items.is_empty() || items.len() > MAX_REGIONS {
+                return Err(invalid(format!(
+                    "A region list must hold 1 to {MAX_REGIONS} regions, got {}",
+                    items.len()
+                )));
+            }
+            let mut list: Vec<String> = Vec::with_capacity(items.len());
+            for item in items {
+                let Some(s) = item.as_str() else {
+                    return Err(invalid(format!(
+                        "Region list items must be strings, got {}",
+                        type_name(item)
+                    )));
+                };
+                let r = one(s)?;
+                if !list.contains(&r) {
+                    list.push(r);
+                }
+            }
+            if list.len() == 1 {
+                return Ok(RegionArg::One(list.remove(0)));
+            }
+            Ok(RegionArg::Many(list))
+        }
+        Some(other) => Err(invalid(format!(
+            "Argument `region` must be a string or a list of strings, got {}",
+            type_name(other)
+        ))),
     }
 }
 
@@ -280,76 +317,6 @@ fn article_for(word: &str) -> &'static str {
     } else {
         "a"
     }
-}
-
-/// Checks the known options' types and values; unknown options are rejected.
-fn check_options(options: &Map<String, Value>) -> Result<(), ToolError> {
-    let bad =
-        |message: String, hint: String| ToolError::new(ErrorType::InvalidOptions, message, hint);
-    for (key, value) in options {
-        match key.as_str() {
-            "confirmationToken" | "roleName" | "roleArn" => {
-                if !value.is_string() {
-                    return Err(bad(
-                        format!("Option `{key}` must be a string, got {}", type_name(value)),
-                        format!("Give `{key}` as a string."),
-                    ));
-                }
-            }
-            "accountId" => {
-                let ok = value
-                    .as_str()
-                    .is_some_and(|s| s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()));
-                if !ok {
-                    return Err(bad(
-                        "Option `accountId` must be a 12-digit AWS account id string".to_string(),
-                        "Give it as a string, e.g. \"123456789012\".".to_string(),
-                    ));
-                }
-            }
-            "responseMode" => {
-                if !matches!(value.as_str(), Some("auto" | "compact" | "full")) {
-                    return Err(bad(
-                        "Option `responseMode` must be 'auto', 'compact' or 'full'".to_string(),
-                        "Use \"auto\" (the default), \"compact\" or \"full\".".to_string(),
-                    ));
-                }
-            }
-            "maxResultItems" => {
-                if value.as_u64().is_none_or(|n| n < 1) {
-                    return Err(bad(
-                        "Option `maxResultItems` must be a positive integer".to_string(),
-                        "Give a whole number such as 20.".to_string(),
-                    ));
-                }
-            }
-            "omitResponseFields" => {
-                let ok = value
-                    .as_array()
-                    .is_some_and(|a| a.iter().all(Value::is_string));
-                if !ok {
-                    return Err(bad(
-                        "Option `omitResponseFields` must be an array of strings".to_string(),
-                        "Give field names, e.g. [\"ResponseMetadata\"].".to_string(),
-                    ));
-                }
-            }
-            _ => {
-                let hint = match suggest(key, OPTION_KEYS.iter().copied()) {
-                    Some(s) => format!(
-                        "Did you mean `{s}`? Known options: {}.",
-                        OPTION_KEYS.join(", ")
-                    ),
-                    None => format!(
-                        "Remove it; operation parameters belong in `payload`. Known options: {}.",
-                        OPTION_KEYS.join(", ")
-                    ),
-                };
-                return Err(bad(format!("Unknown option `{key}`"), hint));
-            }
-        }
-    }
-    Ok(())
 }
 
 /// The `ValidationError` for a payload with issues: every issue, the missing members, and a
@@ -439,13 +406,31 @@ mod tests {
     }
 
     #[test]
-    fn options_are_checked() {
-        let ok = json!({"responseMode": "compact", "maxResultItems": 20});
-        assert!(check_options(ok.as_object().unwrap()).is_ok());
-        let bad = json!({"responseMod": "compact"});
-        let e = check_options(bad.as_object().unwrap()).unwrap_err();
-        assert!(e.hint.contains("responseMode"));
-        let bad = json!({"maxResultItems": 0});
-        assert!(check_options(bad.as_object().unwrap()).is_err());
+    fn regions_one_many_or_all() {
+        let arg = |v: Value| region_arg(json!({ "region": v }).as_object().unwrap());
+        assert_eq!(
+            arg(json!("us-east-1")).unwrap(),
+            RegionArg::One("us-east-1".into())
+        );
+        assert_eq!(arg(json!(" ")).unwrap(), RegionArg::Default);
+        assert_eq!(arg(json!("*")).unwrap(), RegionArg::All);
+        assert_eq!(
+            arg(json!(["us-east-1", "eu-west-1", "us-east-1"])).unwrap(),
+            RegionArg::Many(vec!["us-east-1".into(), "eu-west-1".into()])
+        );
+        assert_eq!(
+            arg(json!(["eu-west-1"])).unwrap(),
+            RegionArg::One("eu-west-1".into())
+        );
+        for bad in [
+            json!("US_EAST_1"),
+            json!("moon-base-1"),
+            json!([]),
+            json!([1]),
+            json!(5),
+        ] {
+            let e = arg(bad.clone()).unwrap_err();
+            assert_eq!(e.error_type, ErrorType::InvalidArguments, "{bad}");
+        }
     }
 }

@@ -1,25 +1,24 @@
-//! The three MCP tools, independent of the transport: each takes the caller's [`Principal`] and
-//! its JSON arguments and returns a JSON result or a [`ToolError`]. The MCP layer (`src/mcp`)
+//! The three MCP tools, independent of the transport: each takes the call's [`ToolContext`]
+//! (who is calling, the server's shared parts) and its JSON arguments and returns a JSON result
+//! or a [`ToolError`]. The MCP layer (`src/mcp`)
 //! turns a result into `structuredContent` + a text block, and an error into an `isError`
 //! result carrying `{error: {type, message, hint, ...}}`.
 
 mod cache;
+pub mod context;
 pub mod execute;
+pub mod invoke;
+pub mod options;
 pub mod schema;
 pub mod search;
+
+pub use context::{Shared, ToolContext};
 
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-/// Who is calling. On stdio it is the local user; on HTTP (later) the authenticated subject.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Principal {
-    /// The user running the stdio server; AWS credentials come from the local chain.
-    Local,
-    /// An authenticated remote caller (`issuer`, `subject`).
-    Remote { issuer: String, subject: String },
-}
+pub use crate::principal::Principal;
 
 /// The error categories a tool reports (the `type` of `structuredContent.error`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +39,24 @@ pub enum ErrorType {
     ValidationError,
     /// The requested feature is not available in this build.
     NotAvailable,
+    /// The operation cannot be called through this server (event streams).
+    NotSupported,
+    /// AWS answered the call with an error.
+    AwsError,
+    /// No credentials for the identity (missing, expired, role not assumable).
+    CredentialsError,
+    /// The profile or role is not in the server's allow-list.
+    IdentityNotAllowed,
+    /// A setting of the environment or the AWS config files is wrong.
+    ConfigError,
+    /// The call ran out of time.
+    Timeout,
+    /// The endpoint could not be reached.
+    NetworkError,
+    /// The response is larger than the server reads into memory.
+    ResponseTooLarge,
+    /// A bug in the server.
+    InternalError,
 }
 
 impl ErrorType {
@@ -53,12 +70,26 @@ impl ErrorType {
             ErrorType::OperationNotAllowed => "OperationNotAllowed",
             ErrorType::ValidationError => "ValidationError",
             ErrorType::NotAvailable => "NotAvailable",
+            ErrorType::NotSupported => "NotSupported",
+            ErrorType::AwsError => "AwsError",
+            ErrorType::CredentialsError => "CredentialsError",
+            ErrorType::IdentityNotAllowed => "IdentityNotAllowed",
+            ErrorType::ConfigError => "ConfigError",
+            ErrorType::Timeout => "Timeout",
+            ErrorType::NetworkError => "NetworkError",
+            ErrorType::ResponseTooLarge => "ResponseTooLarge",
+            ErrorType::InternalError => "InternalError",
         }
     }
 
-    /// Whether the same call can succeed after the caller fixes its input.
+    /// Whether the same call can succeed after the caller fixes its input (or, for time and
+    /// network failures, as it is). A tool error can say otherwise through its `retryable`
+    /// detail (AWS errors do).
     pub fn retryable(self) -> bool {
-        matches!(self, ErrorType::ValidationError)
+        matches!(
+            self,
+            ErrorType::ValidationError | ErrorType::Timeout | ErrorType::NetworkError
+        )
     }
 }
 
@@ -115,6 +146,28 @@ impl ToolError {
                 self.message,
                 self.hint
             )
+        }
+    }
+}
+
+impl From<crate::catalog::LookupError> for ToolError {
+    fn from(e: crate::catalog::LookupError) -> Self {
+        use crate::catalog::LookupError;
+        match e {
+            LookupError::Service {
+                message,
+                hint,
+                suggestions,
+            } => ToolError::new(ErrorType::ServiceNotFound, message, hint)
+                .with("suggestions", suggestions),
+            LookupError::Operation {
+                service,
+                message,
+                hint,
+                suggestions,
+            } => ToolError::new(ErrorType::OperationNotFound, message, hint)
+                .with("service", service)
+                .with("suggestions", suggestions),
         }
     }
 }

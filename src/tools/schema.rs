@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::{Map, Value};
 
-use super::{ErrorType, Principal, ToolError, ToolOutput, ToolResult, cache::ReplyCache};
+use super::{ErrorType, ToolContext, ToolError, ToolOutput, ToolResult, cache::ReplyCache};
 use crate::catalog;
 
 /// The tool's name, for messages.
@@ -21,7 +21,7 @@ const DESCRIPTION_CHARS: usize = 1200;
 /// Bytes of serialised replies kept (the largest, ec2 RunInstances, is about 45 KB).
 const CACHE_BUDGET_BYTES: usize = 8 * 1024 * 1024;
 
-pub fn run(_principal: &Principal, args: &Value) -> ToolResult {
+pub fn run(_ctx: &ToolContext, args: &Value) -> ToolResult {
     let example = r#"{"service": "s3", "operation": "PutObject"}"#;
     let map = object_args(TOOL, args, example)?;
     reject_unknown(TOOL, map, ARGS, example)?;
@@ -200,24 +200,28 @@ mod tests {
 
     #[test]
     fn argument_errors_are_typed_and_helpful() {
-        let e = run(&Principal::Local, &json!({"service": "s3"})).unwrap_err();
+        let e = run(&ToolContext::local_default(), &json!({"service": "s3"})).unwrap_err();
         assert_eq!(e.error_type, ErrorType::InvalidArguments);
         assert!(e.message.contains("`operation`"));
-        let e = run(&Principal::Local, &json!({"service": 3, "operation": "x"})).unwrap_err();
+        let e = run(
+            &ToolContext::local_default(),
+            &json!({"service": 3, "operation": "x"}),
+        )
+        .unwrap_err();
         assert!(e.message.contains("must be a string"));
         let e = run(
-            &Principal::Local,
+            &ToolContext::local_default(),
             &json!({"service": "s3", "operation": "ListBuckets", "operaton": 1}),
         )
         .unwrap_err();
         assert!(e.message.contains("Unknown argument `operaton`"));
         let e = run(
-            &Principal::Local,
+            &ToolContext::local_default(),
             &json!({"payload": {"service": "s3", "operation": "ListBuckets"}}),
         )
         .unwrap_err();
         assert!(e.hint.contains("Do not wrap"));
-        let e = run(&Principal::Local, &json!([1])).unwrap_err();
+        let e = run(&ToolContext::local_default(), &json!([1])).unwrap_err();
         assert_eq!(e.error_type, ErrorType::InvalidArguments);
     }
 }

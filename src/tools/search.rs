@@ -10,7 +10,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::catalog;
-use crate::tools::{ErrorType, Principal, ToolError, ToolResult};
+use crate::tools::{ErrorType, ToolContext, ToolError, ToolResult};
 use catalog_format::format::{OP_DESTRUCTIVE, OP_READONLY};
 
 /// Longest query accepted, in characters.
@@ -30,7 +30,7 @@ fn invalid(message: impl Into<String>, hint: impl Into<String>) -> ToolError {
 /// Runs the tool.
 // The signature is the tools' contract (`ToolResult`); ToolError is large but rare.
 #[allow(clippy::result_large_err)]
-pub fn run(_principal: &Principal, args: &Value) -> ToolResult {
+pub fn run(_ctx: &ToolContext, args: &Value) -> ToolResult {
     let args = parse_args(args)?;
     let service = match &args.service_hint {
         Some(name) => Some(catalog::resolve_service(name)?),
@@ -228,14 +228,14 @@ mod tests {
     use super::*;
 
     fn err(args: Value) -> ToolError {
-        match run(&Principal::Local, &args) {
+        match run(&ToolContext::local_default(), &args) {
             Err(e) => e,
             Ok(v) => panic!("expected an error for {args}, got {}", v.to_json_text()),
         }
     }
 
     fn ok(args: Value) -> Value {
-        match run(&Principal::Local, &args) {
+        match run(&ToolContext::local_default(), &args) {
             Ok(v) => v.into_value().unwrap(),
             Err(e) => panic!("unexpected error for {args}: {}", e.to_text()),
         }

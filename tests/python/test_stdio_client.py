@@ -9,6 +9,7 @@ import asyncio
 import json
 import os
 import pathlib
+import tempfile
 
 import pytest
 from mcp import ClientSession, StdioServerParameters, stdio_client
@@ -20,12 +21,23 @@ TIMEOUT_S = 60
 
 TOOLS = ["aws_search_operations", "aws_get_operation_schema", "aws_execute"]
 
+# The server never sees the developer's AWS configuration here: no region, no credentials, no
+# config files (the SDK client passes HOME on by itself, so it is pointed at an empty dir).
+_EMPTY_HOME = tempfile.mkdtemp(prefix="aws-exec-mcp-home-")
+ISOLATED_ENV = {
+    "PATH": os.environ.get("PATH", ""),
+    "HOME": _EMPTY_HOME,
+    "AWS_CONFIG_FILE": os.path.join(_EMPTY_HOME, "no-config"),
+    "AWS_SHARED_CREDENTIALS_FILE": os.path.join(_EMPTY_HOME, "no-credentials"),
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
 
 def with_session(body):
     """Runs `await body(session, init_result)` against a fresh server; returns its result."""
 
     async def main():
-        params = StdioServerParameters(command=BIN, args=[], env={"PATH": os.environ.get("PATH", "")})
+        params = StdioServerParameters(command=BIN, args=[], env=ISOLATED_ENV)
         async with stdio_client(params) as (read, write):
             async with ClientSession(read, write) as session:
                 init = await session.initialize()
@@ -98,7 +110,7 @@ def test_list_tools():
         assert set(execute.input_schema["properties"]) == {
             "action", "service", "operation", "payload", "region", "options"
         }
-        assert execute.input_schema["properties"]["action"]["enum"] == ["validate", "invoke"]
+        assert execute.input_schema["properties"]["action"]["enum"] == ["validate", "invoke", "presign"]
         assert execute.annotations.destructive_hint is True
         assert execute.annotations.open_world_hint is True
         for tool in listed.tools:
@@ -171,13 +183,14 @@ def test_validate_good_and_bad_payloads():
     with_session(body)
 
 
-def test_invoke_is_not_available():
+def test_invoke_without_a_region_says_what_to_set():
     async def body(session, _init):
         result = await session.call_tool(
             "aws_execute",
             {"action": "invoke", "service": "s3", "operation": "ListBuckets", "payload": {}},
         )
-        assert_error(result, "NotAvailable")
+        err = assert_error(result, "InvalidArguments")
+        assert "AWS_REGION" in err["hint"], err
 
     with_session(body)
 

@@ -94,6 +94,40 @@ pub fn partition_of(region: &str) -> Option<Value> {
     Some(Value::Object(outputs))
 }
 
+/// Whether `region` is a region of some partition: listed in the data, or of a partition's
+/// region pattern (`us-east-1`, `eu-isoe-west-1`, a region newer than the data).
+pub fn is_known_region(region: &str) -> bool {
+    let parts = all();
+    parts.iter().any(|p| p.regions.contains_key(region)) || parts.iter().any(|p| p.matches(region))
+}
+
+/// The id of `region`'s partition (`aws`, `aws-cn`...), as [`partition_of`] finds it.
+pub fn partition_id(region: &str) -> Option<&'static str> {
+    let parts = all();
+    parts
+        .iter()
+        .find(|p| p.regions.contains_key(region))
+        .or_else(|| parts.iter().find(|p| p.matches(region)))
+        .or_else(|| parts.iter().find(|p| p.id == "aws"))
+        .map(|p| p.id.as_str())
+}
+
+/// The regions the data lists for partition `id`, without the `*-global` pseudo-regions,
+/// in the data's (alphabetical) order.
+pub fn regions_of(id: &str) -> Vec<&'static str> {
+    all()
+        .iter()
+        .find(|p| p.id == id)
+        .map(|p| {
+            p.regions
+                .keys()
+                .map(String::as_str)
+                .filter(|r| !r.ends_with("-global"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +137,22 @@ mod tests {
             .as_str()
             .unwrap()
             .to_string()
+    }
+
+    #[test]
+    fn known_regions_and_partition_lists() {
+        assert!(is_known_region("us-east-1"));
+        assert!(is_known_region("eu-isoe-west-1"));
+        assert!(
+            is_known_region("ap-southeast-9"),
+            "a newer region of the pattern"
+        );
+        assert!(!is_known_region("moon-base-1"));
+        assert!(!is_known_region("useast1"));
+        assert_eq!(partition_id("cn-north-1"), Some("aws-cn"));
+        let aws = regions_of("aws");
+        assert!(aws.contains(&"us-east-1") && aws.contains(&"eu-west-1"));
+        assert!(!aws.iter().any(|r| r.ends_with("-global")));
     }
 
     #[test]

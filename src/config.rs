@@ -1,0 +1,318 @@
+//! The server's configuration: every environment variable it reads, read once at start and
+//! checked. A bad value stops the server with a message that names the variable, instead of
+//! being ignored and surprising the user later.
+//!
+//! | variable | default | meaning |
+//! |---|---|---|
+//! | `AWS_MCP_LOG` | `warn,rmcp=error` | log filter (stderr), `RUST_LOG` syntax; `RUST_LOG` is read when unset |
+//! | `AWS_REGION`, `AWS_DEFAULT_REGION` | none | default region of calls (a region code) |
+//! | `AWS_MCP_ALLOWED_PROFILES` | `*` | profiles `options.profile` may name: comma-separated globs |
+//! | `AWS_MCP_ALLOWED_ROLES` | none | role ARNs `options.roleArn` may name: comma-separated globs |
+//! | `AWS_MCP_CALL_TIMEOUT_SECONDS` | 60 | a call's time limit, retries included (1-900); `options.timeoutSeconds` overrides it |
+//! | `AWS_MCP_CONNECT_TIMEOUT_SECONDS` | 10 | TCP + TLS connect limit (1-60) |
+//! | `AWS_MAX_ATTEMPTS` | 3 | attempts per call in the SDKs' standard retry mode (1-10) |
+//! | `AWS_MCP_ASSUME_ROLE_SECONDS` | 3600 | session length of roles assumed for `options.roleArn` (900-43200) |
+//! | `ARTIFACT_PATH` | `./data/artifacts` | where streaming outputs (S3 objects, Lambda payloads) are written |
+//! | `AWS_MCP_FILE_ROOT` | none | the only directory `options.bodyFile` may read from; unset: `bodyFile` is refused |
+//! | `AWS_MCP_INLINE_TEXT_BYTES` | 4096 | a streaming output this small and UTF-8 is also returned inline |
+//! | `AWS_MCP_MAX_RESPONSE_BYTES` | 67108864 | the largest non-streaming response body read into memory |
+//! | `AWS_MCP_FANOUT_CONCURRENCY` | 8 | regions called at once when `region` is a list or `*` (1-64) |
+//!
+//! The AWS SDK variables (`AWS_PROFILE`, `AWS_ACCESS_KEY_ID`, `AWS_ENDPOINT_URL`...) are read by
+//! the credential chain and [`crate::invoke::settings`] as the SDKs read them.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// A variable with a value the server does not accept.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{variable}={value:?}: {problem}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub value: String,
+    pub problem: String,
+}
+
+/// The checked configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The log filter (`AWS_MCP_LOG`, else `RUST_LOG`), already checked.
+    pub log_filter: Option<String>,
+    /// The default region (`AWS_REGION`, else `AWS_DEFAULT_REGION`).
+    pub env_region: Option<String>,
+    pub allowed_profiles: Vec<String>,
+    pub allowed_roles: Vec<String>,
+    pub call_timeout: Duration,
+    pub connect_timeout: Duration,
+    pub max_attempts: u32,
+    pub assume_role_duration: Duration,
+    pub artifact_dir: PathBuf,
+    pub file_root: Option<PathBuf>,
+    pub inline_text_bytes: usize,
+    pub max_response_bytes: usize,
+    pub fanout_concurrency: usize,
+}
+
+/// The longest a call may take (a synchronous Lambda invoke runs up to 15 minutes).
+pub const MAX_CALL_TIMEOUT_SECONDS: u64 = 900;
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            log_filter: None,
+            env_region: None,
+            allowed_profiles: vec!["*".to_string()],
+            allowed_roles: Vec::new(),
+            call_timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
+            max_attempts: 3,
+            assume_role_duration: Duration::from_secs(3600),
+            artifact_dir: PathBuf::from("./data/artifacts"),
+            file_root: None,
+            inline_text_bytes: 4096,
+            max_response_bytes: 64 * 1024 * 1024,
+            fanout_concurrency: 8,
+        }
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the variables through `get` (the environment, or a map in tests). Blank values
+    /// count as unset.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get = |name: &str| get(name).filter(|v| !v.trim().is_empty());
+        let mut c = Config::default();
+        for var in ["AWS_MCP_LOG", "RUST_LOG"] {
+            if let Some(v) = get(var) {
+                if let Err(e) = tracing_subscriber::EnvFilter::try_new(&v) {
+                    return Err(bad(
+                        if var == "AWS_MCP_LOG" {
+                            "AWS_MCP_LOG"
+                        } else {
+                            "RUST_LOG"
+                        },
+                        &v,
+                        format!("not a log filter ({e}); example: aws_exec_mcp=debug,rmcp=info"),
+                    ));
+                }
+                c.log_filter = Some(v);
+                break;
+            }
+        }
+        for var in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
+            if let Some(v) = get(var) {
+                let v = v.trim().to_string();
+                check_region(&v).map_err(|problem| {
+                    bad(
+                        if var == "AWS_REGION" {
+                            "AWS_REGION"
+                        } else {
+                            "AWS_DEFAULT_REGION"
+                        },
+                        &v,
+                        problem,
+                    )
+                })?;
+                c.env_region = Some(v);
+                break;
+            }
+        }
+        if let Some(v) = get("AWS_MCP_ALLOWED_PROFILES") {
+            c.allowed_profiles = globs("AWS_MCP_ALLOWED_PROFILES", &v)?;
+        }
+        if let Some(v) = get("AWS_MCP_ALLOWED_ROLES") {
+            c.allowed_roles = globs("AWS_MCP_ALLOWED_ROLES", &v)?;
+        }
+        if let Some(v) = get("AWS_MCP_CALL_TIMEOUT_SECONDS") {
+            let n = number(
+                "AWS_MCP_CALL_TIMEOUT_SECONDS",
+                &v,
+                1,
+                MAX_CALL_TIMEOUT_SECONDS,
+            )?;
+            c.call_timeout = Duration::from_secs(n);
+        }
+        if let Some(v) = get("AWS_MCP_CONNECT_TIMEOUT_SECONDS") {
+            let n = number("AWS_MCP_CONNECT_TIMEOUT_SECONDS", &v, 1, 60)?;
+            c.connect_timeout = Duration::from_secs(n);
+        }
+        if let Some(v) = get("AWS_MAX_ATTEMPTS") {
+            c.max_attempts = number("AWS_MAX_ATTEMPTS", &v, 1, 10)? as u32;
+        }
+        if let Some(v) = get("AWS_MCP_ASSUME_ROLE_SECONDS") {
+            let n = number("AWS_MCP_ASSUME_ROLE_SECONDS", &v, 900, 43_200)?;
+            c.assume_role_duration = Duration::from_secs(n);
+        }
+        if let Some(v) = get("ARTIFACT_PATH") {
+            c.artifact_dir = PathBuf::from(v.trim());
+        }
+        if let Some(v) = get("AWS_MCP_FILE_ROOT") {
+            let root = PathBuf::from(v.trim());
+            let root = std::fs::canonicalize(&root).map_err(|e| {
+                bad(
+                    "AWS_MCP_FILE_ROOT",
+                    &v,
+                    format!("cannot open the directory: {e}"),
+                )
+            })?;
+            if !root.is_dir() {
+                return Err(bad("AWS_MCP_FILE_ROOT", &v, "not a directory".into()));
+            }
+            c.file_root = Some(root);
+        }
+        if let Some(v) = get("AWS_MCP_INLINE_TEXT_BYTES") {
+            c.inline_text_bytes = number("AWS_MCP_INLINE_TEXT_BYTES", &v, 0, 1 << 20)? as usize;
+        }
+        if let Some(v) = get("AWS_MCP_MAX_RESPONSE_BYTES") {
+            c.max_response_bytes =
+                number("AWS_MCP_MAX_RESPONSE_BYTES", &v, 1024, 1 << 32)? as usize;
+        }
+        if let Some(v) = get("AWS_MCP_FANOUT_CONCURRENCY") {
+            c.fanout_concurrency = number("AWS_MCP_FANOUT_CONCURRENCY", &v, 1, 64)? as usize;
+        }
+        Ok(c)
+    }
+}
+
+fn bad(variable: &'static str, value: &str, problem: String) -> ConfigError {
+    ConfigError {
+        variable,
+        value: value.chars().take(200).collect(),
+        problem,
+    }
+}
+
+fn number(variable: &'static str, value: &str, min: u64, max: u64) -> Result<u64, ConfigError> {
+    match value.trim().parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(bad(
+            variable,
+            value,
+            format!("expected a whole number from {min} to {max}"),
+        )),
+    }
+}
+
+/// Comma-separated glob patterns (`*` any run of characters, `?` one character).
+fn globs(variable: &'static str, value: &str) -> Result<Vec<String>, ConfigError> {
+    let list: Vec<String> = value
+        .split(',')
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if let Some(p) = list.iter().find(|p| p.chars().any(char::is_whitespace)) {
+        return Err(bad(
+            variable,
+            value,
+            format!("pattern `{p}` contains white space; separate patterns with commas"),
+        ));
+    }
+    Ok(list)
+}
+
+/// Whether `value` matches one of the glob `patterns`.
+pub fn matches_any(patterns: &[String], value: &str) -> bool {
+    patterns
+        .iter()
+        .any(|p| wildmatch::WildMatch::new(p).matches(value))
+}
+
+/// Checks a region code before it is used in a host name: lower-case words and digits joined
+/// by dashes, of a known partition's pattern (`us-east-1`, `cn-north-1`, `us-gov-west-1`).
+pub fn check_region(region: &str) -> Result<(), String> {
+    let well_formed = region.len() <= 32
+        && region.contains('-')
+        && !region.starts_with('-')
+        && !region.ends_with('-')
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !well_formed {
+        return Err("not an AWS region code (lower-case, e.g. us-east-1)".to_string());
+    }
+    if !crate::invoke::endpoint::partitions::is_known_region(region) {
+        return Err(
+            "not a region of any AWS partition (e.g. us-east-1, eu-west-1, cn-north-1)".to_string(),
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn from(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_without_variables() {
+        let c = from(&[]).unwrap();
+        assert_eq!(c.allowed_profiles, ["*"]);
+        assert!(c.allowed_roles.is_empty());
+        assert_eq!(c.max_attempts, 3);
+        assert!(c.env_region.is_none());
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let e = from(&[("AWS_MCP_LOG", "aws_exec_mcp=loud")]).unwrap_err();
+        assert_eq!(e.variable, "AWS_MCP_LOG");
+        let e = from(&[("AWS_REGION", "US_EAST_1")]).unwrap_err();
+        assert_eq!(e.variable, "AWS_REGION");
+        let e = from(&[("AWS_DEFAULT_REGION", "moon-base-1")]).unwrap_err();
+        assert_eq!(e.variable, "AWS_DEFAULT_REGION");
+        let e = from(&[("AWS_MCP_CALL_TIMEOUT_SECONDS", "901")]).unwrap_err();
+        assert!(e.problem.contains("1 to 900"), "{e}");
+        let e = from(&[("AWS_MAX_ATTEMPTS", "three")]).unwrap_err();
+        assert_eq!(e.variable, "AWS_MAX_ATTEMPTS");
+        let e = from(&[("AWS_MCP_FILE_ROOT", "/no/such/dir/here")]).unwrap_err();
+        assert_eq!(e.variable, "AWS_MCP_FILE_ROOT");
+        let e = from(&[("AWS_MCP_ALLOWED_ROLES", "arn:aws:iam::1:role/a b")]).unwrap_err();
+        assert_eq!(e.variable, "AWS_MCP_ALLOWED_ROLES");
+    }
+
+    #[test]
+    fn good_values_are_read() {
+        let c = from(&[
+            ("AWS_REGION", " eu-west-1 "),
+            ("AWS_DEFAULT_REGION", "us-east-1"),
+            (
+                "AWS_MCP_ALLOWED_ROLES",
+                "arn:aws:iam::123456789012:role/*, arn:aws:iam::*:role/ReadOnly",
+            ),
+            ("AWS_MCP_ALLOWED_PROFILES", "dev,prod-*"),
+            ("AWS_MCP_CALL_TIMEOUT_SECONDS", "900"),
+            ("AWS_MCP_LOG", ""),
+        ])
+        .unwrap();
+        assert_eq!(c.env_region.as_deref(), Some("eu-west-1"));
+        assert_eq!(c.call_timeout, Duration::from_secs(900));
+        assert!(matches_any(
+            &c.allowed_roles,
+            "arn:aws:iam::123456789012:role/deploy"
+        ));
+        assert!(matches_any(
+            &c.allowed_roles,
+            "arn:aws:iam::999999999999:role/ReadOnly"
+        ));
+        assert!(!matches_any(
+            &c.allowed_roles,
+            "arn:aws:iam::999999999999:role/Admin"
+        ));
+        assert!(matches_any(&c.allowed_profiles, "prod-eu"));
+        assert!(!matches_any(&c.allowed_profiles, "staging"));
+        assert!(c.log_filter.is_none());
+    }
+}
