@@ -6,6 +6,10 @@
 #    client and server pinned to one CPU (no cross-CPU wake-ups),
 #  - the wire (scripts/bench_wire.py): serialize + sign and parse per request, ours beside
 #    botocore's on the same cases, in process, with the ratio,
+#  - invoke against moto on loopback (scripts/bench_invoke.py): p50/p95 of real calls through the
+#    binary over stdio beside plain HTTP and boto3 (ratios, targets <= 1.1x and <= 0.8x), and the
+#    server's RSS after 1,000 invokes (target < 40 MiB); starts and stops its own moto unless
+#    MOTO_ENDPOINT is set,
 #  - with BENCH_SLIM=1: the size of a two-service build (AWS_MCP_SERVICES=ec2,s3, own target dir).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +31,10 @@ echo
 echo "== wire: serialize + sign and parse, in process, beside botocore 1.37.23 (scripts/bench_wire.py)"
 venv=$(bash "${SHARED_DIR:-../shared}/oracle/setup.sh" "$PWD/.oracle-venv")
 "$venv/bin/python" scripts/bench_wire.py
+echo
+echo "== invoke against moto on loopback, beside plain HTTP and boto3 1.37.23 (scripts/bench_invoke.py)"
+moto_venv=$(bash "${SHARED_DIR:-../shared}/moto/setup.sh" "$PWD/.moto-venv")
+"$moto_venv/bin/python" scripts/bench_invoke.py --bin target/release/aws-exec-mcp
 if [ "${BENCH_SLIM:-0}" = 1 ]; then
   echo
   echo "== slim build: AWS_MCP_SERVICES=ec2,s3"

@@ -12,14 +12,21 @@
 #   3. cargo test --release --workspace           (unit + Rust integration tests; the endpoint
 #                                                 tests run botocore via ../shared/oracle)
 #   4. cargo clippy --release --all-targets       (-D warnings; same profile, no second build)
-#   5. pytest tests/python                        (official MCP Python SDK as a stdio client)
+#   5. moto on loopback (../shared/moto/start.sh auto), then
+#      pytest tests/python                        (official MCP Python SDK as a stdio client;
+#                                                 test_invoke_moto.py invokes real calls against
+#                                                 moto at MOTO_ENDPOINT), then moto is stopped
 #   6. node --test tests/node                     (official MCP TypeScript SDK as a stdio client)
 #   7. the search quality gate                    (../shared/eval/search_eval.py, top-1 >= 0.85)
 #   8. scripts/check-slim.sh                      (an ec2+s3 slim build, in target/slim)
 #
 # The Python venv is .venv-ci/ (created or refreshed from tests/python/requirements.txt when
-# that file changes); tests/node/node_modules comes from `npm ci` (package-lock.json). The search gate needs the shared folder beside the checkout (SHARED_DIR,
-# default ../shared); outside CI it is skipped with a warning when that folder is missing.
+# that file changes); tests/node/node_modules comes from `npm ci` (package-lock.json). The search
+# gate and moto need the shared folder beside the checkout (SHARED_DIR, default ../shared); outside
+# CI they are skipped with a warning when it is missing (the moto tests then skip themselves; under
+# CI=true a missing MOTO_ENDPOINT fails them). moto (pinned, ../shared/moto) runs from .moto-venv/
+# (start.sh runs setup.sh when it is missing) with its pid and log in .moto-run/test-sh/, on a free
+# port, and is stopped when this script exits, whatever the outcome.
 # Never set AWS_MCP_SERVICES here: the tests expect the full catalog.
 set -euo pipefail
 
@@ -35,6 +42,17 @@ venv="$root/.venv-ci"
 shared="${SHARED_DIR:-$root/../shared}"
 bin="$root/target/release/aws-exec-mcp"
 script_start=$SECONDS
+
+moto_run="$root/.moto-run/test-sh"
+moto_started=0
+# Stops the moto this script started (by its recorded pid); a no-op otherwise.
+stop_moto() {
+  if [ "$moto_started" = 1 ]; then
+    moto_started=0
+    bash "$shared/moto/stop.sh" "$moto_run" || true
+  fi
+}
+trap stop_moto EXIT
 
 step() {
   printf '\n==> %s\n' "$*"
@@ -95,9 +113,28 @@ step "cargo clippy --release --all-targets -D warnings"
 cargo clippy --release --workspace --all-targets -- -D warnings
 done_step
 
-step "Python MCP client tests (tests/python)"
+step "moto on loopback for the invoke tests (../shared/moto/start.sh auto)"
+unset MOTO_ENDPOINT
+if [ -x "$shared/moto/start.sh" ]; then
+  # Two steps rather than eval "$(start.sh auto)": a failed start must stop the script.
+  moto_env=$(bash "$shared/moto/start.sh" auto "$root/.moto-venv" "$moto_run")
+  moto_started=1
+  eval "$moto_env"
+  export MOTO_ENDPOINT
+  echo "    $MOTO_ENDPOINT"
+elif [ "${CI:-}" = "true" ]; then
+  echo "error: $shared/moto/start.sh not found (set SHARED_DIR)" >&2
+  exit 1
+else
+  echo "    WARNING: skipped: $shared/moto/start.sh not found (set SHARED_DIR); the moto tests skip themselves"
+fi
+done_step
+
+step "Python MCP client tests (tests/python, invoke against moto)"
 ensure_venv
 AWS_MCP_BIN="$bin" "$venv/bin/python" -m pytest "$root/tests/python" -q -p no:cacheprovider
+stop_moto
+unset MOTO_ENDPOINT
 done_step
 
 step "TypeScript MCP client tests (tests/node)"
