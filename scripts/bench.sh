@@ -32,9 +32,15 @@ echo "== wire: serialize + sign and parse, in process, beside botocore 1.37.23 (
 venv=$(bash "${SHARED_DIR:-../shared}/oracle/setup.sh" "$PWD/.oracle-venv")
 "$venv/bin/python" scripts/bench_wire.py
 echo
+echo "== invoke overhead in process: aws_execute invoke against an instant loopback server, beside a bare reqwest exchange (cargo bench --bench invoke)"
+cargo bench --quiet --bench invoke 2>/dev/null
+echo
 echo "== invoke against moto on loopback, beside plain HTTP and boto3 1.37.23 (scripts/bench_invoke.py)"
 moto_venv=$(bash "${SHARED_DIR:-../shared}/moto/setup.sh" "$PWD/.moto-venv")
-"$moto_venv/bin/python" scripts/bench_invoke.py --bin target/release/aws-exec-mcp
+# Pinned to one CPU, as the stdio figures above: on this VM a wake-up across vCPUs costs up to
+# ~0.3 ms, and our path has one more process hop (client -> server -> moto) than the others.
+# Unpinned figures: run the script directly.
+taskset -c 0 "$moto_venv/bin/python" scripts/bench_invoke.py --bin target/release/aws-exec-mcp
 if [ "${BENCH_SLIM:-0}" = 1 ]; then
   echo
   echo "== slim build: AWS_MCP_SERVICES=ec2,s3"

@@ -905,6 +905,48 @@ def test_missing_credentials(base_env, dirs, tmp_path):
         server.close()
 
 
+def test_credential_process_fixed_without_a_restart(base_env, tmp_path):
+    """A profile whose credential_process fails, then works: the same server picks it up."""
+    state = tmp_path / "state"
+    state.write_text("fail")
+    script = tmp_path / "creds.sh"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'if [ "$(cat {state})" = fail ]; then echo "token expired, log in again" >&2; exit 1; fi\n'
+        'echo \'{"Version": 1, "AccessKeyId": "AKIDPROCESS", "SecretAccessKey": "s", '
+        '"SessionToken": "t", "Expiration": "2099-01-01T00:00:00Z"}\'\n')
+    script.chmod(0o755)
+    config = tmp_path / "config"
+    config.write_text(
+        f"[profile proc]\ncredential_process = {script}\nregion = us-west-2\n"
+        "[profile sso]\nsso_session = corp\nsso_account_id = 123456789012\n"
+        "sso_role_name = ReadOnly\nregion = us-east-1\n"
+        "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n")
+    env = server_env(base_env, AWS_CONFIG_FILE=str(config),
+                     AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "no-creds"),
+                     AWS_MCP_ALLOWED_PROFILES="proc,sso")
+    server = McpServer(env, tmp_path / "server.log")
+    try:
+        err = server.fails("CredentialsError", "sts", "GetCallerIdentity", {},
+                           profile="proc")
+        assert "credential_process" in err["hint"], err
+        state.write_text("ok")
+        data = assert_success(server.execute("invoke", "sts", "GetCallerIdentity", {},
+                                             profile="proc"))
+        assert data["identity"]["profile"] == "proc", data
+        assert data["region"] == "us-west-2", data
+        # An SSO profile without a cached token says which command to run.
+        err = server.fails("CredentialsError", "sts", "GetCallerIdentity", {},
+                           profile="sso")
+        assert "aws sso login --profile sso" in err["hint"], err
+        # A profile outside AWS_MCP_ALLOWED_PROFILES is refused with the allowed ones.
+        err = server.fails("IdentityNotAllowed", "sts", "GetCallerIdentity", {},
+                           profile="default")
+        assert err["allowed"] == ["proc", "sso"], err
+    finally:
+        server.close()
+
+
 # ---------------------------------------------------------------------------------------------
 # A preview is what is then sent
 # ---------------------------------------------------------------------------------------------
