@@ -15,7 +15,7 @@
 //! | `ARTIFACT_PATH` | `./data/artifacts` | where streaming outputs (S3 objects, Lambda payloads) are written |
 //! | `AWS_MCP_FILE_ROOT` | none | the only directory `options.bodyFile` may read from; unset: `bodyFile` is refused |
 //! | `AWS_MCP_INLINE_TEXT_BYTES` | 4096 | a streaming output this small and UTF-8 is also returned inline |
-//! | `AWS_MCP_MAX_RESPONSE_BYTES` | 67108864 | the largest non-streaming response body read into memory |
+//! | `AWS_MCP_MAX_BODY_BYTES` | 67108864 | the largest non-streaming response body read into memory |
 //! | `AWS_MCP_FANOUT_CONCURRENCY` | 8 | regions called at once when `region` is a list or `*` (1-64) |
 //!
 //! The AWS SDK variables (`AWS_PROFILE`, `AWS_ACCESS_KEY_ID`, `AWS_ENDPOINT_URL`...) are read by
@@ -49,7 +49,7 @@ pub struct Config {
     pub artifact_dir: PathBuf,
     pub file_root: Option<PathBuf>,
     pub inline_text_bytes: usize,
-    pub max_response_bytes: usize,
+    pub max_body_bytes: usize,
     pub fanout_concurrency: usize,
 }
 
@@ -70,7 +70,7 @@ impl Default for Config {
             artifact_dir: PathBuf::from("./data/artifacts"),
             file_root: None,
             inline_text_bytes: 4096,
-            max_response_bytes: 64 * 1024 * 1024,
+            max_body_bytes: 64 * 1024 * 1024,
             fanout_concurrency: 8,
         }
     }
@@ -168,9 +168,9 @@ impl Config {
         if let Some(v) = get("AWS_MCP_INLINE_TEXT_BYTES") {
             c.inline_text_bytes = number("AWS_MCP_INLINE_TEXT_BYTES", &v, 0, 1 << 20)? as usize;
         }
-        if let Some(v) = get("AWS_MCP_MAX_RESPONSE_BYTES") {
-            c.max_response_bytes =
-                number("AWS_MCP_MAX_RESPONSE_BYTES", &v, 1024, 1 << 32)? as usize;
+        if let Some(v) = get("AWS_MCP_MAX_BODY_BYTES") {
+            c.max_body_bytes =
+                number("AWS_MCP_MAX_BODY_BYTES", &v, 1024, 1 << 32)? as usize;
         }
         if let Some(v) = get("AWS_MCP_FANOUT_CONCURRENCY") {
             c.fanout_concurrency = number("AWS_MCP_FANOUT_CONCURRENCY", &v, 1, 64)? as usize;

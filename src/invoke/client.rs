@@ -56,7 +56,7 @@ impl AwsClient {
     pub fn http(&self) -> Result<&HttpClient, SendError> {
         self.http
             .get_or_init(|| {
-                HttpClient::new(self.config.connect_timeout, self.config.max_response_bytes)
+                HttpClient::new(self.config.connect_timeout, self.config.max_body_bytes)
                     .map_err(|e| e.to_string())
             })
             .as_ref()

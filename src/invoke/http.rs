@@ -58,7 +58,7 @@ pub enum SendError {
     Connect { host: String, detail: String },
     #[error("the connection failed during the exchange: {0}")]
     Transfer(String),
-    #[error("the response body is larger than {limit} bytes (AWS_MCP_MAX_RESPONSE_BYTES)")]
+    #[error("the response body is larger than {limit} bytes (AWS_MCP_MAX_BODY_BYTES)")]
     TooLarge { limit: usize },
     #[error("writing the artifact file {path}: {detail}")]
     Artifact { path: String, detail: String },

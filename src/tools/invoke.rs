@@ -575,13 +575,13 @@ fn attach_body_file(
             "Give a path inside AWS_MCP_FILE_ROOT (relative to it, or absolute under it).",
         )
     })?;
-    let limit = ctx.config().max_response_bytes as u64;
+    let limit = ctx.config().max_body_bytes as u64;
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     if size > limit {
         return Err(bad(
             format!("`{file}` is {size} bytes, more than the {limit} a body may have here"),
             "Upload large files in parts (CreateMultipartUpload / UploadPart) or raise \
-             AWS_MCP_MAX_RESPONSE_BYTES.",
+             AWS_MCP_MAX_BODY_BYTES.",
         ));
     }
     let bytes = std::fs::read(&path)
