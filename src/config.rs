@@ -17,6 +17,11 @@
 //! | `AWS_MCP_INLINE_TEXT_BYTES` | 4096 | a streaming output this small and UTF-8 is also returned inline |
 //! | `AWS_MCP_MAX_BODY_BYTES` | 67108864 | the largest non-streaming response body read into memory |
 //! | `AWS_MCP_FANOUT_CONCURRENCY` | 8 | regions called at once when `region` is a list or `*` (1-64) |
+//! | `AWS_MCP_CONFIRM_TTL_SECONDS` | 300 | how long a confirmation token stays valid (10-86400) |
+//! | `AWS_MCP_CONFIRM_KEY` | random per process | the HMAC key of confirmation tokens (at least 32 characters), shared by replicas |
+//! | `AWS_MCP_ELICITATION_TIMEOUT` | 60 | seconds to wait for the user's answer in the client (1-600) |
+//! | `AWS_MCP_AUTO_APPROVE_DESTRUCTIVE` | false | destructive calls run without confirmation (unless the policy's risk rules or MCP_REQUIRE_APPROVAL ask for it) |
+//! | `MCP_REQUIRE_APPROVAL` | false | every invoke needs a confirmation, reads too |
 //! | `AWS_MCP_MAX_RESPONSE_BYTES` | 51200 | an invoke answer's budget: larger results are trimmed, the full result kept as an artifact |
 //!
 //! The AWS SDK variables (`AWS_PROFILE`, `AWS_ACCESS_KEY_ID`, `AWS_ENDPOINT_URL`...) are read by
@@ -54,6 +59,12 @@ pub struct Config {
     pub fanout_concurrency: usize,
     /// The byte budget of an invoke answer's `result` (see `tools::budget`).
     pub max_response_bytes: usize,
+    pub confirm_ttl: Duration,
+    /// The HMAC key of confirmation tokens; `None`: random per process.
+    pub confirm_key: Option<Vec<u8>>,
+    pub elicitation_timeout: Duration,
+    pub auto_approve_destructive: bool,
+    pub require_approval: bool,
 }
 
 /// The longest a call may take (a synchronous Lambda invoke runs up to 15 minutes).
@@ -76,6 +87,11 @@ impl Default for Config {
             max_body_bytes: 64 * 1024 * 1024,
             fanout_concurrency: 8,
             max_response_bytes: 50 * 1024,
+            confirm_ttl: Duration::from_secs(300),
+            confirm_key: None,
+            elicitation_timeout: Duration::from_secs(60),
+            auto_approve_destructive: false,
+            require_approval: false,
         }
     }
 }
@@ -179,6 +195,30 @@ impl Config {
             c.max_response_bytes =
                 number("AWS_MCP_MAX_RESPONSE_BYTES", &v, 1024, 64 << 20)? as usize;
         }
+        if let Some(v) = get("AWS_MCP_CONFIRM_TTL_SECONDS") {
+            c.confirm_ttl =
+                Duration::from_secs(number("AWS_MCP_CONFIRM_TTL_SECONDS", &v, 10, 86_400)?);
+        }
+        if let Some(v) = get("AWS_MCP_CONFIRM_KEY") {
+            if v.trim().len() < 32 {
+                return Err(bad(
+                    "AWS_MCP_CONFIRM_KEY",
+                    "(hidden)",
+                    "too short: use at least 32 random characters".into(),
+                ));
+            }
+            c.confirm_key = Some(v.trim().as_bytes().to_vec());
+        }
+        if let Some(v) = get("AWS_MCP_ELICITATION_TIMEOUT") {
+            c.elicitation_timeout =
+                Duration::from_secs(number("AWS_MCP_ELICITATION_TIMEOUT", &v, 1, 600)?);
+        }
+        if let Some(v) = get("AWS_MCP_AUTO_APPROVE_DESTRUCTIVE") {
+            c.auto_approve_destructive = boolean("AWS_MCP_AUTO_APPROVE_DESTRUCTIVE", &v)?;
+        }
+        if let Some(v) = get("MCP_REQUIRE_APPROVAL") {
+            c.require_approval = boolean("MCP_REQUIRE_APPROVAL", &v)?;
+        }
         if let Some(v) = get("AWS_MCP_FANOUT_CONCURRENCY") {
             c.fanout_concurrency = number("AWS_MCP_FANOUT_CONCURRENCY", &v, 1, 64)? as usize;
         }
@@ -191,6 +231,14 @@ fn bad(variable: &'static str, value: &str, problem: String) -> ConfigError {
         variable,
         value: value.chars().take(200).collect(),
         problem,
+    }
+}
+
+fn boolean(variable: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(bad(variable, value, "expected true or false".into())),
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod confirm;
 pub mod credentials;
 pub mod invoke;
 pub mod mcp;

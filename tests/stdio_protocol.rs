@@ -528,7 +528,10 @@ fn tools_list_has_the_three_tools() {
         json!(["service", "operation"])
     );
     // execute
-    assert_eq!(props(2)["action"]["enum"], json!(["validate", "invoke"]));
+    assert_eq!(
+        props(2)["action"]["enum"],
+        json!(["validate", "invoke", "presign"])
+    );
     assert_eq!(props(2)["payload"]["type"], json!(["object", "string"]));
     assert_eq!(props(2)["options"]["type"], json!(["object", "string"]));
     assert_eq!(props(2)["region"]["type"], "string");
@@ -655,7 +658,11 @@ fn execute_tool_validate_and_invoke() {
         json!({"action": "invoke", "service": "s3", "operation": "ListBuckets", "payload": {}}),
     );
     assert_eq!(invoke["isError"], true, "{invoke}");
-    assert_eq!(error_type(&invoke), "NotAvailable", "{invoke}");
+    let t = error_type(&invoke);
+    assert!(
+        ["InvalidArguments", "CredentialsError"].contains(&t),
+        "{invoke}"
+    );
 }
 
 #[test]

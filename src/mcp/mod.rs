@@ -11,6 +11,7 @@
 //! [`ServerHandler::supported_protocol_versions`] lists exactly those three and the preferred
 //! version in [`ServerHandler::get_info`] is 2025-11-25.
 
+pub mod elicit;
 pub mod encode;
 pub mod tools;
 
@@ -101,7 +102,16 @@ impl AwsExecServer {
 
     /// Runs tool `name` on `arguments`; `None` when there is no such tool.
     pub async fn call(&self, name: &str, arguments: &Value) -> Option<CallToolResult> {
-        let ctx = &self.context;
+        self.call_with(&self.context, name, arguments).await
+    }
+
+    /// [`AwsExecServer::call`] with a context of the call's own (one that can ask the user).
+    pub async fn call_with(
+        &self,
+        ctx: &ToolContext,
+        name: &str,
+        arguments: &Value,
+    ) -> Option<CallToolResult> {
         let tool = match name {
             tools::SEARCH | tools::SCHEMA | tools::EXECUTE => name,
             _ => return None,
@@ -235,10 +245,14 @@ impl ServerHandler for AwsExecServer {
     async fn call_tool(
         &self,
         request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let arguments = Value::Object(request.arguments.unwrap_or_default());
-        match self.call(&request.name, &arguments).await {
+        let ctx = match elicit::PeerAsker::for_peer(&context.peer) {
+            Some(asker) => self.context.clone().with_asker(std::sync::Arc::new(asker)),
+            None => self.context.clone(),
+        };
+        match self.call_with(&ctx, &request.name, &arguments).await {
             Some(result) => Ok(result.into()),
             None => Err(unknown_tool_error(&request.name)),
         }

@@ -5,6 +5,8 @@
 use std::sync::Arc;
 
 use crate::config::Config;
+use crate::confirm::Confirmations;
+use crate::credentials::BoxFuture;
 use crate::credentials::{CredentialsProvider, LocalCredentials};
 use crate::invoke::client::AwsClient;
 use crate::principal::Principal;
@@ -14,17 +16,47 @@ use crate::principal::Principal;
 pub struct Shared {
     pub aws: Arc<AwsClient>,
     pub credentials: Arc<dyn CredentialsProvider>,
+    pub confirmations: Arc<Confirmations>,
 }
 
 impl Shared {
     /// The stdio server's parts: the local AWS configuration.
     pub fn local(config: Arc<Config>) -> Shared {
+        let confirmations = Arc::new(Confirmations::new(
+            config.confirm_key.as_deref(),
+            config.confirm_ttl,
+        ));
         let aws = Arc::new(AwsClient::new(config));
         Shared {
             credentials: Arc::new(LocalCredentials::new(aws.clone())),
             aws,
+            confirmations,
         }
     }
+}
+
+/// What the user answered when asked to confirm a call in the client (MCP elicitation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// The user confirmed.
+    Accepted,
+    /// The user refused, or submitted the form without confirming.
+    Declined,
+    /// The user dismissed the prompt.
+    Cancelled,
+    /// No answer in time.
+    TimedOut,
+    /// The client could not ask (an error from it).
+    Failed(String),
+}
+
+/// Asks the user of the client a yes/no question (MCP `elicitation/create`).
+pub trait Asker: Send + Sync + std::fmt::Debug {
+    fn confirm<'a>(
+        &'a self,
+        message: String,
+        timeout: std::time::Duration,
+    ) -> BoxFuture<'a, Answer>;
 }
 
 /// One tool call's context.
@@ -32,11 +64,23 @@ impl Shared {
 pub struct ToolContext {
     pub principal: Principal,
     pub shared: Shared,
+    /// Set when the client declared elicitation: the server can ask the user directly.
+    pub asker: Option<Arc<dyn Asker>>,
 }
 
 impl ToolContext {
     pub fn new(principal: Principal, shared: Shared) -> ToolContext {
-        ToolContext { principal, shared }
+        ToolContext {
+            principal,
+            shared,
+            asker: None,
+        }
+    }
+
+    /// The same context, able to ask the user through the client.
+    pub fn with_asker(mut self, asker: Arc<dyn Asker>) -> ToolContext {
+        self.asker = Some(asker);
+        self
     }
 
     /// The local user with a default configuration (tests, the CLI without a server).

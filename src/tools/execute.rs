@@ -68,6 +68,8 @@ pub struct Request {
     pub region: RegionArg,
     /// Execution options, checked.
     pub options: ExecOptions,
+    /// The options as given (what a confirmation is bound to).
+    pub raw_options: Map<String, Value>,
 }
 
 pub async fn run(ctx: &ToolContext, args: &Value) -> ToolResult {
@@ -106,8 +108,8 @@ pub fn parse(args: &Value) -> Result<Request, ToolError> {
     let operation = name_arg(TOOL, map, "operation", EXAMPLE)?;
     let payload = object_or_json(map.get("payload"), "payload", ErrorType::InvalidPayload)?;
     let region = region_arg(map)?;
-    let options = object_or_json(map.get("options"), "options", ErrorType::InvalidOptions)?;
-    let options = options::parse(&options)?;
+    let raw_options = object_or_json(map.get("options"), "options", ErrorType::InvalidOptions)?;
+    let options = options::parse(&raw_options)?;
     let (s, op) = catalog::resolve_operation(service, operation)?;
     let payload_value = Value::Object(payload);
     let issues = validate_input(op, &payload_value);
@@ -128,6 +130,7 @@ pub fn parse(args: &Value) -> Result<Request, ToolError> {
         payload,
         region,
         options,
+        raw_options,
     })
 }
 

@@ -61,6 +61,25 @@ pub async fn run(ctx: &ToolContext, r: &Request, o: &ExecOptions) -> ToolResult 
         attach_body_file(ctx, r, &mut payload, file)?;
     }
     let regions = regions(ctx, r, o)?;
+    if let Some(reasons) = confirmation_reasons(ctx, r, o) {
+        let first = match &regions {
+            Regions::One(region) => region.clone(),
+            Regions::Many(list) => list.first().cloned().unwrap_or_default(),
+        };
+        let identity_request = IdentityRequest {
+            profile: o.profile.clone(),
+            role: o.role.clone(),
+        };
+        let session = ctx
+            .shared
+            .credentials
+            .session(&ctx.principal, &identity_request, &first)
+            .await
+            .map_err(credentials_error)?;
+        let who = identity(ctx, &session, &first).await;
+        let label = super::confirmation::region_label(&r.region, &first);
+        super::confirmation::gate(ctx, r, o, &r.payload, &label, &who, &reasons).await?;
+    }
     match regions {
         Regions::One(region) => {
             let budget = ctx.config().max_response_bytes;
@@ -114,6 +133,26 @@ pub async fn run(ctx: &ToolContext, r: &Request, o: &ExecOptions) -> ToolResult 
             .into())
         }
     }
+}
+
+/// Why this call needs the user's confirmation, if it does: a destructive operation (unless
+/// `AWS_MCP_AUTO_APPROVE_DESTRUCTIVE`), or every call under `MCP_REQUIRE_APPROVAL`. A preview
+/// sends nothing and needs none.
+fn confirmation_reasons(ctx: &ToolContext, r: &Request, o: &ExecOptions) -> Option<Vec<String>> {
+    if o.preview && r.action == Action::Invoke {
+        return None;
+    }
+    let mut reasons = Vec::new();
+    if ctx.config().require_approval {
+        reasons
+            .push("the server requires approval of every call (MCP_REQUIRE_APPROVAL)".to_string());
+    }
+    if catalog::operation(r.operation).has(catalog_format::format::OP_DESTRUCTIVE)
+        && !ctx.config().auto_approve_destructive
+    {
+        reasons.push("the operation changes or deletes existing resources".to_string());
+    }
+    (!reasons.is_empty()).then_some(reasons)
 }
 
 fn service_name(r: &Request) -> &'static str {

@@ -6,6 +6,7 @@
 
 pub mod budget;
 mod cache;
+pub mod confirmation;
 pub mod context;
 pub mod cursor;
 pub mod execute;
@@ -59,6 +60,10 @@ pub enum ErrorType {
     ResponseTooLarge,
     /// A bug in the server.
     InternalError,
+    /// The call needs the user's confirmation (a token comes with it).
+    ConfirmationRequired,
+    /// The confirmation token given does not confirm this call.
+    InvalidConfirmationToken,
 }
 
 impl ErrorType {
@@ -81,6 +86,8 @@ impl ErrorType {
             ErrorType::NetworkError => "NetworkError",
             ErrorType::ResponseTooLarge => "ResponseTooLarge",
             ErrorType::InternalError => "InternalError",
+            ErrorType::ConfirmationRequired => "ConfirmationRequired",
+            ErrorType::InvalidConfirmationToken => "InvalidConfirmationToken",
         }
     }
 

@@ -24,6 +24,7 @@ import os
 import pathlib
 import re
 import threading
+import time
 import urllib.parse
 import urllib.request
 import uuid
@@ -56,7 +57,10 @@ class McpServer:
     thread; `call` submits `call_tool` to that loop and waits at most `timeout` seconds.
     """
 
-    def __init__(self, env, log_path):
+    def __init__(self, env, log_path, elicitation=None):
+        """`elicitation`: an async callback (context, params) -> ElicitResult; when given, the
+        client declares the elicitation capability."""
+        self._elicitation = elicitation
         self.log_path = log_path
         self._log = open(log_path, "w")
         self._env = env
@@ -83,7 +87,8 @@ class McpServer:
     async def _lifetime(self, ready):
         params = StdioServerParameters(command=BIN, args=[], env=self._env)
         async with stdio_client(params, errlog=self._log) as (read, write):
-            async with ClientSession(read, write) as session:
+            kwargs = {"elicitation_callback": self._elicitation} if self._elicitation else {}
+            async with ClientSession(read, write, **kwargs) as session:
                 await session.initialize()
                 self.session = session
                 ready.set_result(None)
@@ -272,6 +277,9 @@ def base_env(moto, dirs):
         "AWS_CONFIG_FILE": str(dirs["aws"] / "config"),
         "AWS_SHARED_CREDENTIALS_FILE": str(dirs["aws"] / "credentials"),
         "AWS_MCP_ALLOWED_ROLES": ALLOWED_ROLES,
+        # The general suite creates and deletes freely; the confirmation tests below run a
+        # server without this.
+        "AWS_MCP_AUTO_APPROVE_DESTRUCTIVE": "true",
     }
 
 
@@ -984,6 +992,94 @@ def test_credential_process_fixed_without_a_restart(base_env, tmp_path):
         err = server.fails("IdentityNotAllowed", "sts", "GetCallerIdentity", {},
                            profile="default")
         assert err["allowed"] == ["proc", "sso"], err
+    finally:
+        server.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Confirmation of destructive calls
+# ---------------------------------------------------------------------------------------------
+
+
+def test_confirmation_tokens(base_env, tmp_path):
+    env = server_env(base_env, AWS_MCP_AUTO_APPROVE_DESTRUCTIVE=None, AWS_MCP_CONFIRM_TTL_SECONDS="10")
+    server = McpServer(env, tmp_path / "server.log")
+    try:
+        bucket = unique("e2e-confirm")
+        # Creating is not destructive; reads never ask.
+        assert_success(server.execute("invoke", "s3", "CreateBucket", {"Bucket": bucket}))
+        assert_success(server.execute("invoke", "s3", "ListBuckets", {}))
+        # Missing token: a summary of what and as whom, and a token.
+        err = server.fails("ConfirmationRequired", "s3", "DeleteBucket", {"Bucket": bucket})
+        summary = err["summary"]
+        assert summary["operation"] == "DeleteBucket" and summary["region"] == "us-east-1", err
+        assert summary["account"] == ACCOUNT and summary["arn"] == CALLER_ARN, err
+        assert summary["resources"] == {"Bucket": bucket}, err
+        assert bucket in err["message"] and err["retryable"] is False, err
+        token = err["token"]
+        # Another payload, region or identity: refused with what changed; the bucket stays.
+        err = server.fails("InvalidConfirmationToken", "s3", "DeleteBucket", {"Bucket": bucket + "x"},
+                           confirmationToken=token)
+        assert "payload" in err["reason"], err
+        err = server.fails("InvalidConfirmationToken", "s3", "DeleteBucket", {"Bucket": bucket},
+                           region="eu-west-1", confirmationToken=token)
+        assert "region" in err["reason"], err
+        err = server.fails("InvalidConfirmationToken", "s3", "DeleteBucket", {"Bucket": bucket},
+                           confirmationToken=token, roleArn="arn:aws:iam::123456789012:role/other")
+        assert "identity" in err["reason"], err
+        err = server.fails("InvalidConfirmationToken", "s3", "DeleteBucket", {"Bucket": bucket},
+                           confirmationToken=token[:-4] + "AAAA")
+        assert err["reason"], err
+        assert_success(server.execute("invoke", "s3", "HeadBucket", {"Bucket": bucket}))
+        # The right token runs the call once; a replay is refused.
+        assert_success(server.execute("invoke", "s3", "DeleteBucket", {"Bucket": bucket},
+                                      confirmationToken=token))
+        err = server.fails("InvalidConfirmationToken", "s3", "DeleteBucket", {"Bucket": bucket},
+                           confirmationToken=token)
+        assert "already used" in err["reason"], err
+        # Expired.
+        err = server.fails("ConfirmationRequired", "sqs", "DeleteQueue",
+                           {"QueueUrl": f"{MOTO_ENDPOINT}/{ACCOUNT}/nope"})
+        time.sleep(11.5)
+        err = server.fails("InvalidConfirmationToken", "sqs", "DeleteQueue",
+                           {"QueueUrl": f"{MOTO_ENDPOINT}/{ACCOUNT}/nope"}, confirmationToken=err["token"])
+        assert "expired" in err["reason"], err
+        # A preview sends nothing and needs no confirmation.
+        assert_success(server.execute("invoke", "s3", "DeleteBucket", {"Bucket": bucket}, preview=True))
+    finally:
+        server.close()
+
+
+def test_confirmation_by_elicitation(base_env, tmp_path):
+    answers = []
+
+    async def answer(context, params):
+        import mcp.types as t
+        action = answers.pop(0)
+        if action == "slow":
+            await asyncio.sleep(5)
+            action = "accept"
+        content = {"confirm": True} if action == "accept" else ({"confirm": False} if action == "untick" else None)
+        return t.ElicitResult(action="accept" if action in ("accept", "untick") else action, content=content)
+
+    env = server_env(base_env, AWS_MCP_AUTO_APPROVE_DESTRUCTIVE=None, AWS_MCP_ELICITATION_TIMEOUT="2")
+    server = McpServer(env, tmp_path / "server.log", elicitation=answer)
+    try:
+        queue = unique("e2e-elicit")
+        url = server.result("sqs", "CreateQueue", {"QueueName": queue})["QueueUrl"]
+        # Decline, cancel, an unticked form and a slow answer are never consent: a token instead.
+        for action, said in [("decline", "declined"), ("cancel", "dismissed"),
+                             ("untick", "declined"), ("slow", "no answer in time")]:
+            answers.append(action)
+            err = server.fails("ConfirmationRequired", "sqs", "DeleteQueue", {"QueueUrl": url})
+            assert said in err["hint"], (action, err)
+            assert err["token"], err
+        assert server.result("sqs", "GetQueueUrl", {"QueueName": queue})["QueueUrl"] == url
+        # Accept: the call runs.
+        answers.append("accept")
+        assert_success(server.execute("invoke", "sqs", "DeleteQueue", {"QueueUrl": url}))
+        server.aws_error(("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"), 400,
+                         "sqs", "GetQueueUrl", {"QueueName": queue})
     finally:
         server.close()
 
