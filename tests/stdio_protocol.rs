@@ -534,7 +534,8 @@ fn tools_list_has_the_three_tools() {
     );
     assert_eq!(props(2)["payload"]["type"], json!(["object", "string"]));
     assert_eq!(props(2)["options"]["type"], json!(["object", "string"]));
-    assert_eq!(props(2)["region"]["type"], "string");
+    assert_eq!(props(2)["region"]["type"], json!(["string", "array"]));
+    assert_eq!(props(2)["region"]["items"]["type"], "string");
     // annotations
     for i in [0, 1] {
         assert_eq!(tools[i]["annotations"]["readOnlyHint"], true);

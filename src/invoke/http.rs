@@ -314,17 +314,7 @@ fn classify(url: &str, e: &reqwest::Error) -> SendError {
         return SendError::Timeout;
     }
     if e.is_connect() {
-        let host = reqwest::Url::parse(url)
-            .ok()
-            .and_then(|u| {
-                u.host_str().map(|h| {
-                    format!(
-                        "{h}{}",
-                        u.port().map(|p| format!(":{p}")).unwrap_or_default()
-                    )
-                })
-            })
-            .unwrap_or_else(|| url.to_string());
+        let host = host_header(url).unwrap_or_else(|| url.to_string());
         return SendError::Connect {
             host,
             detail: error_chain(e),

@@ -66,16 +66,7 @@ pub async fn run(ctx: &ToolContext, r: &Request, o: &ExecOptions) -> ToolResult 
             Regions::One(region) => region.clone(),
             Regions::Many(list) => list.first().cloned().unwrap_or_default(),
         };
-        let identity_request = IdentityRequest {
-            profile: o.profile.clone(),
-            role: o.role.clone(),
-        };
-        let session = ctx
-            .shared
-            .credentials
-            .session(&ctx.principal, &identity_request, &first)
-            .await
-            .map_err(credentials_error)?;
+        let session = session(ctx, o, &first).await?;
         let who = identity(ctx, &session, &first).await;
         let label = super::confirmation::region_label(&r.region, &first);
         super::confirmation::gate(ctx, r, o, &r.payload, &label, &who, &reasons).await?;
@@ -267,16 +258,7 @@ async fn one_region(
     budget_bytes: usize,
 ) -> Result<Value, ToolError> {
     let started = Instant::now();
-    let identity_request = IdentityRequest {
-        profile: o.profile.clone(),
-        role: o.role.clone(),
-    };
-    let session = ctx
-        .shared
-        .credentials
-        .session(&ctx.principal, &identity_request, region)
-        .await
-        .map_err(credentials_error)?;
+    let session = session(ctx, o, region).await?;
     let mut settings = ctx
         .shared
         .aws
@@ -573,6 +555,23 @@ fn fit_budget(
         }
     }
     (trimmed, Some(extra))
+}
+
+/// The credentials of the identity the call asks for (profile, role), from the cache or fresh.
+async fn session(
+    ctx: &ToolContext,
+    o: &ExecOptions,
+    region: &str,
+) -> Result<std::sync::Arc<Session>, ToolError> {
+    let request = IdentityRequest {
+        profile: o.profile.clone(),
+        role: o.role.clone(),
+    };
+    ctx.shared
+        .credentials
+        .session(&ctx.principal, &request, region)
+        .await
+        .map_err(credentials_error)
 }
 
 /// The caller identity for the answer; a failed lookup is reported in place, not as the
