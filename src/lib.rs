@@ -4,10 +4,12 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod credentials;
 pub mod invoke;
 pub mod mcp;
+pub mod policy;
 pub mod principal;
 pub mod schema;
 pub mod timestamp;
