@@ -17,6 +17,7 @@
 //! | `AWS_MCP_INLINE_TEXT_BYTES` | 4096 | a streaming output this small and UTF-8 is also returned inline |
 //! | `AWS_MCP_MAX_BODY_BYTES` | 67108864 | the largest non-streaming response body read into memory |
 //! | `AWS_MCP_FANOUT_CONCURRENCY` | 8 | regions called at once when `region` is a list or `*` (1-64) |
+//! | `POLICY_PATH` | `./policy.yaml` | the policy file (docs/POLICY.md); when unset and `./policy.yaml` does not exist, the built-in default |
 //!
 //! The AWS SDK variables (`AWS_PROFILE`, `AWS_ACCESS_KEY_ID`, `AWS_ENDPOINT_URL`...) are read by
 //! the credential chain and [`crate::invoke::settings`] as the SDKs read them.
@@ -51,6 +52,9 @@ pub struct Config {
     pub inline_text_bytes: usize,
     pub max_body_bytes: usize,
     pub fanout_concurrency: usize,
+    /// `POLICY_PATH`: the policy file, which must exist; `None`: `./policy.yaml` if it exists,
+    /// else the built-in default (see [`crate::policy::Policy::load`]).
+    pub policy_path: Option<PathBuf>,
 }
 
 /// The longest a call may take (a synchronous Lambda invoke runs up to 15 minutes).
@@ -72,6 +76,7 @@ impl Default for Config {
             inline_text_bytes: 4096,
             max_body_bytes: 64 * 1024 * 1024,
             fanout_concurrency: 8,
+            policy_path: None,
         }
     }
 }
@@ -169,13 +174,21 @@ impl Config {
             c.inline_text_bytes = number("AWS_MCP_INLINE_TEXT_BYTES", &v, 0, 1 << 20)? as usize;
         }
         if let Some(v) = get("AWS_MCP_MAX_BODY_BYTES") {
-            c.max_body_bytes =
-                number("AWS_MCP_MAX_BODY_BYTES", &v, 1024, 1 << 32)? as usize;
+            c.max_body_bytes = number("AWS_MCP_MAX_BODY_BYTES", &v, 1024, 1 << 32)? as usize;
         }
         if let Some(v) = get("AWS_MCP_FANOUT_CONCURRENCY") {
             c.fanout_concurrency = number("AWS_MCP_FANOUT_CONCURRENCY", &v, 1, 64)? as usize;
         }
+        c.policy_path = Config::policy_path_from(get);
         Ok(c)
+    }
+
+    /// `POLICY_PATH` alone, for `check-config` when another variable is wrong (it still checks
+    /// the policy).
+    pub fn policy_path_from(get: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
+        get("POLICY_PATH")
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| PathBuf::from(v.trim()))
     }
 }
 
@@ -263,6 +276,7 @@ mod tests {
         assert!(c.allowed_roles.is_empty());
         assert_eq!(c.max_attempts, 3);
         assert!(c.env_region.is_none());
+        assert!(c.policy_path.is_none());
     }
 
     #[test]
@@ -295,6 +309,7 @@ mod tests {
             ("AWS_MCP_ALLOWED_PROFILES", "dev,prod-*"),
             ("AWS_MCP_CALL_TIMEOUT_SECONDS", "900"),
             ("AWS_MCP_LOG", ""),
+            ("POLICY_PATH", " /etc/aws-exec-mcp/policy.yaml "),
         ])
         .unwrap();
         assert_eq!(c.env_region.as_deref(), Some("eu-west-1"));
@@ -314,5 +329,9 @@ mod tests {
         assert!(matches_any(&c.allowed_profiles, "prod-eu"));
         assert!(!matches_any(&c.allowed_profiles, "staging"));
         assert!(c.log_filter.is_none());
+        assert_eq!(
+            c.policy_path.as_deref(),
+            Some(std::path::Path::new("/etc/aws-exec-mcp/policy.yaml"))
+        );
     }
 }
