@@ -721,12 +721,19 @@ impl Compiler<'_> {
             .principals
             .as_ref()
             .map(|l| self.identity_globs(l, "a principal glob", false));
-        let condition = self.condition(r, &ops);
+        let condition = if r.incomplete {
+            None
+        } else {
+            self.condition(r, &ops)
+        };
         let rate = r.limit.as_ref().map(|l| Rate {
             limit: u32::try_from(l.value.0).unwrap_or(u32::MAX),
             window: Duration::from_secs(l.value.1),
             per: r.per.iter().map(|p| p.value).collect(),
         });
+        if r.incomplete {
+            return None;
+        }
         if r.kind == RuleKind::Deny
             && r.operations.is_none()
             && r.classes.is_none()

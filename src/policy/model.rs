@@ -112,6 +112,8 @@ pub struct RuleSpec {
     pub limit: Option<Spanned<(u64, u64)>>,
     pub per: Vec<Spanned<RateScope>>,
     pub reason: Option<String>,
+    /// The rule has errors of its own: its names are still checked, nothing else.
+    pub incomplete: bool,
 }
 
 impl RuleSpec {
@@ -132,6 +134,7 @@ impl RuleSpec {
             limit: None,
             per: Vec::new(),
             reason: None,
+            incomplete: false,
         }
     }
 
@@ -518,9 +521,11 @@ fn rule(node: &Node, kind: RuleKind, diags: &mut Vec<Diagnostic>) -> Option<Rule
     let mut limits: Vec<Spanned<(u64, u64)>> = Vec::new();
     let mut limit_keys = 0;
     let mut test_keys = 0;
+    let mut unknown_keys = 0;
     let errors_before = diags.len();
     for (key, value) in entries {
         let Some(name) = known_key(key, &allowed, &context, diags).or_else(|| {
+            unknown_keys += 1;
             // A key of another rule kind: say where it belongs.
             let text = key.as_text()?;
             if (CONDITION_KEYS.contains(&text) || RATE_KEYS.contains(&text))
@@ -633,7 +638,10 @@ fn rule(node: &Node, kind: RuleKind, diags: &mut Vec<Diagnostic>) -> Option<Rule
             _ => {}
         }
     }
+    // With a misspelt key the rule's shape is unknown: no "X needs Y" follow-on errors.
+    let complete = unknown_keys == 0;
     match (tests.len(), &r.members) {
+        _ if !complete => {}
         (0, Some(m)) if !r.when_missing && test_keys == 0 => err(
             diags,
             m.pos,
@@ -652,7 +660,7 @@ fn rule(node: &Node, kind: RuleKind, diags: &mut Vec<Diagnostic>) -> Option<Rule
             "give one of `matches`, `in` and `not_in` per rule (split the rule in two)".to_string(),
         ),
     }
-    if r.when_missing && r.members.is_none() {
+    if complete && r.when_missing && r.members.is_none() {
         err(
             diags,
             node.pos,
@@ -661,7 +669,7 @@ fn rule(node: &Node, kind: RuleKind, diags: &mut Vec<Diagnostic>) -> Option<Rule
     }
     if kind == RuleKind::RateLimit {
         match limits.len() {
-            0 if limit_keys > 0 => {}
+            0 if limit_keys > 0 || !complete => {}
             0 => err(
                 diags,
                 node.pos,
@@ -681,9 +689,9 @@ fn rule(node: &Node, kind: RuleKind, diags: &mut Vec<Diagnostic>) -> Option<Rule
             "`per` belongs in rate_limits".to_string(),
         );
     }
-    if diags.len() > errors_before {
-        return None;
-    }
+    // A rule with errors is still returned, so that the names it gives are checked too (all
+    // mistakes in one round); the policy will not load.
+    r.incomplete = diags.len() > errors_before;
     Some(r)
 }
 

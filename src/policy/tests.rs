@@ -288,6 +288,17 @@ fn unknown_keys_name_the_line() {
 }
 
 #[test]
+fn all_mistakes_are_reported_in_one_round() {
+    // A misspelt key does not hide the unknown operation of the same rule, nor cause a
+    // follow-on "matches needs members".
+    let e = errors(
+        "deny_when:\n  - operations: [\"ec2:TerminateInstance\"]\n    membres: [\"*Id\"]\n    matches: \"prod-*\"\n",
+    );
+    let at: Vec<(usize, usize)> = e.iter().map(|d| (d.line, d.column)).collect();
+    assert_eq!(at, [(2, 18), (3, 5)], "{e:#?}");
+}
+
+#[test]
 fn bad_globs_and_regexes_name_the_line() {
     let e = errors(
         r#"
