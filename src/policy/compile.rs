@@ -991,14 +991,18 @@ impl Compiler<'_> {
 fn regex_ops(re: &regex::Regex, text: &str, n_ops: usize) -> OpSet {
     let mut set = OpSet::empty(n_ops);
     let mut key = String::new();
-    let literal_service = text.strip_prefix('^').and_then(|rest| {
-        let (svc, _) = rest.split_once(':')?;
-        (!svc.is_empty()
-            && svc
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-        .then_some(svc)
-    });
+    let literal_service = if has_top_level_alternation(text) {
+        None
+    } else {
+        text.strip_prefix('^').and_then(|rest| {
+            let (svc, _) = rest.split_once(':')?;
+            (!svc.is_empty()
+                && svc
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .then_some(svc)
+        })
+    };
     let op_names = op_names();
     let name_of = |op: u32| op_names.get(op as usize).copied().unwrap_or_default();
     if let Some(svc) = literal_service {
@@ -1039,4 +1043,48 @@ fn regex_ops(re: &regex::Regex, text: &str, n_ops: usize) -> OpSet {
         }
     }
     set
+}
+
+/// `a|b` outside any group: then a literal start (`^ec2:...|^s3:...`) says nothing about the
+/// other branches.
+fn has_top_level_alternation(re: &str) -> bool {
+    let mut depth = 0usize;
+    let mut escaped = false;
+    let mut in_class = false;
+    for c in re.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            _ if in_class => {}
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            '|' if depth == 0 => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regexes_with_a_literal_service_and_alternatives() {
+        assert!(has_top_level_alternation("^ec2:Describe.*$|^s3:Get.*"));
+        assert!(!has_top_level_alternation("^s3:(List|Get).*$"));
+        assert!(!has_top_level_alternation(r"^s3:[|]\|x"));
+        let n = catalog::get().operations.len();
+        let re = regex::Regex::new("^ec2:DescribeInstances$|^s3:GetObject$").unwrap();
+        let ops = regex_ops(&re, re.as_str(), n);
+        assert_eq!(ops.len(), 2);
+        // A literal alias is tried as written.
+        let re = regex::Regex::new("^logs:DescribeLogGroups$").unwrap();
+        assert_eq!(regex_ops(&re, re.as_str(), n).len(), 1);
+        // Other regexes see canonical names, endpoint prefixes and CLI names.
+        let re = regex::Regex::new("(^|:)logs:DescribeLogGroups$").unwrap();
+        assert_eq!(regex_ops(&re, re.as_str(), n).len(), 1);
+    }
 }

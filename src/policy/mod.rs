@@ -690,12 +690,16 @@ impl Policy {
                     && r.in_scope(f, &mut principal_label)
             })
         {
-            let lines: Vec<String> = self
+            let mut lines: Vec<String> = self
                 .rules
                 .iter()
                 .filter(|r| r.kind == RuleKind::Allow)
                 .map(|r| r.pos.line.to_string())
+                .take(9)
                 .collect();
+            if lines.len() == 9 {
+                lines[8] = "…".to_string();
+            }
             return d.deny(format!(
                 "{} is not allowlisted here: no allow rule names it for this region and \
                  identity ({} lines {})",
