@@ -247,7 +247,7 @@ pub(super) fn compile(spec: &Spec, source: PolicySource, diags: &mut Vec<Diagnos
         }
         let ops = match &t.operations {
             Some(list) => c.op_list(list, true),
-            None => taggable_writes(&reads),
+            None => taggable_writes(&reads, &destructive),
         };
         required_tags.push(RequiredTag {
             pos: t.pos,
@@ -450,15 +450,18 @@ fn plain_rule(kind: RuleKind, pos: Pos, origin: Origin, ops: OpSet, what: String
     }
 }
 
-/// Operations that are not reads and take tags for the resources they create at the top of
-/// their input (`Tags`, `TagSpecifications`): where `required_tags` applies unless it names
-/// operations. (S3's object-level `Tagging` is read too, but only where `operations` names
-/// such an operation.)
-fn taggable_writes(reads: &[bool]) -> OpSet {
+/// Where `required_tags` applies unless it names operations: the operations that create
+/// resources with tags, i.e. neither reads nor destructive, with a top-level `Tags` or
+/// `TagSpecifications` member, and not themselves about tags (`CreateTags`, `TagResource`,
+/// `AddTagsToResource` edit the tags of existing resources). S3's object-level `Tagging` is read
+/// too, but only where `operations` names such an operation.
+fn taggable_writes(reads: &[bool], destructive: &[Destructive]) -> OpSet {
     let cat = catalog::get();
     let mut set = OpSet::empty(cat.operations.len());
     for (i, o) in cat.operations.iter().enumerate() {
-        if reads.get(i).copied().unwrap_or(true) {
+        if reads.get(i).copied().unwrap_or(true)
+            || destructive.get(i).is_some_and(|d| *d != Destructive::No)
+        {
             continue;
         }
         let Some(input) = o.input.as_ref() else {
@@ -468,11 +471,28 @@ fn taggable_writes(reads: &[bool]) -> OpSet {
             .members
             .iter()
             .any(|m| matches!(m.name.as_str(), "Tags" | "TagSpecifications"));
-        if takes_tags {
+        if takes_tags && !is_tag_editor(o.name.as_str()) {
             set.insert(i as u32);
         }
     }
     set
+}
+
+/// `CreateTags`, `TagResource`, `AddTagsToStream`: a word of the PascalCase name is a tag word
+/// (`CreateStage` is not).
+fn is_tag_editor(name: &str) -> bool {
+    let mut words = Vec::new();
+    let mut start = 0;
+    for (i, c) in name.char_indices().skip(1) {
+        if c.is_ascii_uppercase() {
+            words.push(&name[start..i]);
+            start = i;
+        }
+    }
+    words.push(&name[start..]);
+    words
+        .iter()
+        .any(|w| matches!(*w, "Tag" | "Tags" | "Tagging" | "Untag"))
 }
 
 impl Compiler<'_> {
@@ -1070,6 +1090,21 @@ fn has_top_level_alternation(re: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tag_editors_are_told_by_their_words() {
+        for name in [
+            "CreateTags",
+            "TagResource",
+            "AddTagsToStream",
+            "PutBucketTagging",
+        ] {
+            assert!(is_tag_editor(name), "{name}");
+        }
+        for name in ["CreateStage", "RunInstances", "CreateFunction", "Tagless"] {
+            assert!(!is_tag_editor(name), "{name}");
+        }
+    }
 
     #[test]
     fn regexes_with_a_literal_service_and_alternatives() {
