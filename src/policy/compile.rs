@@ -4,9 +4,8 @@
 //! the set of operations it applies to (a bit set), every operation its read / destructive /
 //! risk facts and its exposure. Checks, each reported at the line and column of the entry:
 //!
-//! * names: services and aliases (`logs` is `cloudwatch-logs`), operations (any case,
-//!   kebab-case or snake_case for exact names; globs over the PascalCase names, any case),
-//!   regions (of some partition), role ARNs;
+//! * names: services and aliases (`logs` is `cloudwatch-logs`), operations (names and globs
+//!   ignoring case, `-` and `_`), regions (of some partition), role ARNs;
 //! * globs and regexes compile (regexes with the `regex` crate: linear time, so no pattern
 //!   can hang the server; look-around and back-references are refused by the compiler);
 //! * nothing matches: an entry that would deny, confirm or count calls but matches nothing is
