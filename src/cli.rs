@@ -8,8 +8,9 @@ use serde_json::{Value, json};
 
 use crate::{
     catalog,
-    config::Config,
+    config::{Config, ConfigError},
     mcp::{AwsExecServer, StructuredContent},
+    policy::{Policy, PolicyError},
     principal::Principal,
     tools::{Shared, ToolContext, ToolResult},
 };
@@ -37,6 +38,10 @@ pub struct Cli {
 pub enum Command {
     /// Serve MCP over stdin/stdout (the default).
     Serve,
+    /// Check the configuration: the environment variables, the AWS endpoint settings and the
+    /// policy file (POLICY_PATH, default ./policy.yaml). Prints what it found; exits 2 on an
+    /// error, naming the variable or the policy file's line.
+    CheckConfig,
     /// List the compiled-in services as JSON.
     Services,
     /// Search operations, as the aws_search_operations tool does.
@@ -130,18 +135,47 @@ pub fn services_json() -> Value {
     Value::Array(services)
 }
 
-/// Parses the command line and runs it with the checked configuration; the exit code.
-pub fn run(config: Config) -> ExitCode {
+/// Parses the command line and runs it with the configuration read from the environment; the
+/// exit code. A bad variable or a bad policy stops every command but `check-config` (which
+/// reports all it finds) with exit code 2.
+pub fn run(config: Result<Config, ConfigError>) -> ExitCode {
     let cli = Cli::parse();
-    let config = Arc::new(config);
-    let context = || ToolContext::new(Principal::Local, Shared::local(config.clone()));
     if cli.version {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{}", version_line());
         return ExitCode::SUCCESS;
     }
+    if let Some(Command::CheckConfig) = cli.command {
+        return check_config(config);
+    }
+    let config = match config {
+        Ok(c) => Arc::new(c),
+        Err(e) => {
+            eprintln!("error: configuration: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let needs_policy = !matches!(cli.command, Some(Command::Services | Command::Wire));
+    let policy = if needs_policy {
+        match Policy::load(config.policy_path.as_deref()) {
+            Ok(p) => Arc::new(p),
+            Err(e) => {
+                eprintln!("error: policy: {}", error_chain(&e));
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        Policy::shared_builtin()
+    };
+    let context = || {
+        ToolContext::new(
+            Principal::Local,
+            Shared::local(config.clone()).with_policy(policy.clone()),
+        )
+    };
     match cli.command {
         None | Some(Command::Serve) => serve_stdio(context()),
+        Some(Command::CheckConfig) => ExitCode::SUCCESS,
         Some(Command::Services) => print_json(&services_json()),
         Some(Command::Search {
             query,
@@ -273,13 +307,126 @@ fn block_on(f: impl Future<Output = ToolResult>) -> ToolResult {
     }
 }
 
+/// The AWS endpoint settings (AWS_ENDPOINT_URL, AWS_USE_FIPS_ENDPOINT... and the selected
+/// profile's keys), checked at start so that a bad value stops the server rather than failing
+/// every call.
+fn check_aws_settings(shared: &Shared) -> Result<(), String> {
+    match catalog::resolve_service("sts") {
+        Ok(sts) => shared
+            .aws
+            .settings(sts, None, "us-east-1")
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        Err(_) => Ok(()),
+    }
+}
+
+/// An error and its causes on one line: `cannot read X: No such file`.
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// `check-config`: every problem found, then exit 2 if any was an error.
+#[allow(clippy::print_stdout)]
+fn check_config(config: Result<Config, ConfigError>) -> ExitCode {
+    let mut failed = false;
+    let mut out = std::io::stdout().lock();
+    let policy_path = match &config {
+        Ok(c) => {
+            let _ = writeln!(
+                out,
+                "environment: ok (region {}, call timeout {} s, artifacts in {})",
+                c.env_region.as_deref().unwrap_or("not set"),
+                c.call_timeout.as_secs(),
+                c.artifact_dir.display()
+            );
+            let shared = Shared::local(Arc::new(c.clone()));
+            match check_aws_settings(&shared) {
+                Ok(()) => {
+                    let _ = writeln!(out, "AWS endpoint settings: ok");
+                }
+                Err(e) => {
+                    failed = true;
+                    let _ = writeln!(out, "error: AWS endpoint settings: {e}");
+                }
+            }
+            c.policy_path.clone()
+        }
+        Err(e) => {
+            failed = true;
+            let _ = writeln!(out, "error: configuration: {e}");
+            Config::policy_path_from(|k| std::env::var(k).ok())
+        }
+    };
+    match Policy::load(policy_path.as_deref()) {
+        Ok(p) => {
+            let s = p.summary();
+            let _ = writeln!(
+                out,
+                "policy: {} (mode {}; rules: {} allow, {} deny, {} deny_when, {} confirm_when, \
+                 {} rate_limits, {} regex rules, {} services listed, {} required tags; of {} \
+                 operations {} hidden, {} always need confirmation)",
+                p.source(),
+                s.mode,
+                s.allow,
+                s.deny,
+                s.deny_when,
+                s.confirm_when,
+                s.rate_limits,
+                s.regex_rules,
+                s.services_listed,
+                s.required_tags,
+                s.operations,
+                s.hidden_operations,
+                s.confirm_operations,
+            );
+            if policy_path.is_none() && *p.source() == crate::policy::PolicySource::BuiltIn {
+                let _ = writeln!(
+                    out,
+                    "note: no {} here and POLICY_PATH is not set: the built-in default policy \
+                     applies",
+                    crate::policy::DEFAULT_PATH
+                );
+            }
+            for w in p.warnings() {
+                let _ = writeln!(
+                    out,
+                    "warning: {}:{}:{}: {}",
+                    p.source(),
+                    w.line,
+                    w.column,
+                    w.message
+                );
+            }
+        }
+        Err(PolicyError::Invalid { file, errors }) => {
+            failed = true;
+            for e in &errors {
+                let _ = writeln!(out, "error: {file}:{}:{}: {}", e.line, e.column, e.message);
+            }
+        }
+        Err(e) => {
+            failed = true;
+            let _ = writeln!(out, "error: policy: {}", error_chain(&e));
+        }
+    }
+    let _ = out.flush();
+    if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 fn serve_stdio(context: ToolContext) -> ExitCode {
-    // The AWS endpoint settings (AWS_ENDPOINT_URL, AWS_USE_FIPS_ENDPOINT... and the selected
-    // profile's keys) are checked now, so that a bad value stops the server at start rather
-    // than failing every call.
-    if let Ok(sts) = catalog::resolve_service("sts")
-        && let Err(e) = context.shared.aws.settings(sts, None, "us-east-1")
-    {
+    if let Err(e) = check_aws_settings(&context.shared) {
         eprintln!("error: configuration: {e}");
         return ExitCode::from(2);
     }

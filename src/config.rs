@@ -23,6 +23,7 @@
 //! | `AWS_MCP_AUTO_APPROVE_DESTRUCTIVE` | false | destructive calls run without confirmation (unless the policy's risk rules or MCP_REQUIRE_APPROVAL ask for it) |
 //! | `MCP_REQUIRE_APPROVAL` | false | every invoke needs a confirmation, reads too |
 //! | `AWS_MCP_MAX_RESPONSE_BYTES` | 51200 | an invoke answer's budget: larger results are trimmed, the full result kept as an artifact |
+//! | `POLICY_PATH` | `./policy.yaml` | the policy file (docs/POLICY.md); when unset and `./policy.yaml` does not exist, the built-in default |
 //!
 //! The AWS SDK variables (`AWS_PROFILE`, `AWS_ACCESS_KEY_ID`, `AWS_ENDPOINT_URL`...) are read by
 //! the credential chain and [`crate::invoke::settings`] as the SDKs read them.
@@ -65,6 +66,9 @@ pub struct Config {
     pub elicitation_timeout: Duration,
     pub auto_approve_destructive: bool,
     pub require_approval: bool,
+    /// `POLICY_PATH`: the policy file, which must exist; `None`: `./policy.yaml` if it exists,
+    /// else the built-in default (see [`crate::policy::Policy::load`]).
+    pub policy_path: Option<PathBuf>,
 }
 
 /// The longest a call may take (a synchronous Lambda invoke runs up to 15 minutes).
@@ -92,6 +96,7 @@ impl Default for Config {
             elicitation_timeout: Duration::from_secs(60),
             auto_approve_destructive: false,
             require_approval: false,
+            policy_path: None,
         }
     }
 }
@@ -222,7 +227,16 @@ impl Config {
         if let Some(v) = get("AWS_MCP_FANOUT_CONCURRENCY") {
             c.fanout_concurrency = number("AWS_MCP_FANOUT_CONCURRENCY", &v, 1, 64)? as usize;
         }
+        c.policy_path = Config::policy_path_from(get);
         Ok(c)
+    }
+
+    /// `POLICY_PATH` alone, for `check-config` when another variable is wrong (it still checks
+    /// the policy).
+    pub fn policy_path_from(get: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
+        get("POLICY_PATH")
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| PathBuf::from(v.trim()))
     }
 }
 
@@ -318,6 +332,7 @@ mod tests {
         assert!(c.allowed_roles.is_empty());
         assert_eq!(c.max_attempts, 3);
         assert!(c.env_region.is_none());
+        assert!(c.policy_path.is_none());
     }
 
     #[test]
@@ -350,6 +365,7 @@ mod tests {
             ("AWS_MCP_ALLOWED_PROFILES", "dev,prod-*"),
             ("AWS_MCP_CALL_TIMEOUT_SECONDS", "900"),
             ("AWS_MCP_LOG", ""),
+            ("POLICY_PATH", " /etc/aws-exec-mcp/policy.yaml "),
         ])
         .unwrap();
         assert_eq!(c.env_region.as_deref(), Some("eu-west-1"));
@@ -369,5 +385,9 @@ mod tests {
         assert!(matches_any(&c.allowed_profiles, "prod-eu"));
         assert!(!matches_any(&c.allowed_profiles, "staging"));
         assert!(c.log_filter.is_none());
+        assert_eq!(
+            c.policy_path.as_deref(),
+            Some(std::path::Path::new("/etc/aws-exec-mcp/policy.yaml"))
+        );
     }
 }

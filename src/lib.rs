@@ -4,11 +4,13 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod confirm;
 pub mod credentials;
 pub mod invoke;
 pub mod mcp;
+pub mod policy;
 pub mod principal;
 pub mod schema;
 pub mod timestamp;

@@ -16,17 +16,12 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     // Every variable is read and checked once, here: a bad value stops the server with the
-    // variable named (see aws_exec_mcp::config).
-    let config = match aws_exec_mcp::config::Config::from_env() {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: configuration: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    // variable named (see aws_exec_mcp::config); `check-config` reports it with the rest.
+    let config = aws_exec_mcp::config::Config::from_env();
     let filter = config
-        .log_filter
-        .as_deref()
+        .as_ref()
+        .ok()
+        .and_then(|c| c.log_filter.as_deref())
         .and_then(|f| EnvFilter::try_new(f).ok())
         .unwrap_or_else(|| EnvFilter::new("warn,rmcp=error"));
     tracing_subscriber::fmt()

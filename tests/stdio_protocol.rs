@@ -705,3 +705,81 @@ fn stdout_carries_only_json_rpc_even_with_debug_logging() {
         "trace logging should write to stderr"
     );
 }
+
+/// A policy file in a fresh directory of its own.
+fn policy_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("aws-exec-mcp-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("policy.yaml");
+    std::fs::write(&file, text).expect("write policy");
+    file
+}
+
+fn run_with_policy(args: &[&str], policy: &std::path::Path) -> std::process::Output {
+    Command::new(BIN)
+        .args(args)
+        .env("POLICY_PATH", policy)
+        .env_remove("AWS_MCP_LOG")
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run aws-exec-mcp")
+}
+
+#[test]
+fn a_bad_policy_stops_the_server_with_the_line_named() {
+    let file = policy_file(
+        "bad-policy",
+        "mode: read-only\ndeny_when:\n  - operations: [\"ec2:TerminateInstance\"]\n",
+    );
+    let out = run_with_policy(&[], &file);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "stdout must stay JSON-RPC only");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("{}:3:18:", file.display()))
+            && stderr.contains("did you mean `TerminateInstances`"),
+        "{stderr}"
+    );
+
+    // check-config reports the same on stdout, and exits 2.
+    let out = run_with_policy(&["check-config"], &file);
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!("error: {}:3:18:", file.display())),
+        "{stdout}"
+    );
+
+    // Fixed: check-config passes and summarises the policy.
+    std::fs::write(&file, "mode: read-only\n").expect("write policy");
+    let out = run_with_policy(&["check-config"], &file);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("(mode read-only;"), "{stdout}");
+    let _ = std::fs::remove_dir_all(file.parent().expect("dir"));
+}
+
+#[test]
+fn a_missing_policy_path_is_an_error_but_a_missing_default_is_not() {
+    let missing = std::env::temp_dir().join(format!("no-such-policy-{}.yaml", std::process::id()));
+    let out = run_with_policy(&["search", "list buckets"], &missing);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("set by POLICY_PATH"), "{stderr}");
+    // No POLICY_PATH, no ./policy.yaml: the built-in default, said in a log line.
+    let dir = std::env::temp_dir().join(format!("aws-exec-mcp-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let out = Command::new(BIN)
+        .args(["search", "list buckets", "-n", "1"])
+        .current_dir(&dir)
+        .env_remove("POLICY_PATH")
+        .env_remove("AWS_MCP_LOG")
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run aws-exec-mcp");
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("built-in default policy"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

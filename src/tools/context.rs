@@ -1,5 +1,5 @@
 //! What a tool call runs with: who is calling and the server's shared parts (configuration,
-//! AWS client, credentials). Built per call by the transport: on stdio the local user, on HTTP
+//! AWS client, credentials, policy). Built per call by the transport: on stdio the local user, on HTTP
 //! (later) the authenticated subject of the request.
 
 use std::sync::Arc;
@@ -9,6 +9,7 @@ use crate::confirm::Confirmations;
 use crate::credentials::BoxFuture;
 use crate::credentials::{CredentialsProvider, LocalCredentials};
 use crate::invoke::client::AwsClient;
+use crate::policy::Policy;
 use crate::principal::Principal;
 
 /// The server's shared parts, built once at start.
@@ -17,10 +18,13 @@ pub struct Shared {
     pub aws: Arc<AwsClient>,
     pub credentials: Arc<dyn CredentialsProvider>,
     pub confirmations: Arc<Confirmations>,
+    /// The policy, loaded once at start ([`Policy::load`]).
+    pub policy: Arc<Policy>,
 }
 
 impl Shared {
-    /// The stdio server's parts: the local AWS configuration.
+    /// The stdio server's parts: the local AWS configuration, with the built-in default
+    /// policy until [`Self::with_policy`] gives the loaded one.
     pub fn local(config: Arc<Config>) -> Shared {
         let confirmations = Arc::new(Confirmations::new(
             config.confirm_key.as_deref(),
@@ -31,7 +35,14 @@ impl Shared {
             credentials: Arc::new(LocalCredentials::new(aws.clone())),
             aws,
             confirmations,
+            policy: Policy::shared_builtin(),
         }
+    }
+
+    /// The same parts with `policy`.
+    pub fn with_policy(mut self, policy: Arc<Policy>) -> Shared {
+        self.policy = policy;
+        self
     }
 }
 
@@ -90,5 +101,9 @@ impl ToolContext {
 
     pub fn config(&self) -> &Config {
         &self.shared.aws.config
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.shared.policy
     }
 }

@@ -112,6 +112,15 @@ pub fn partition_id(region: &str) -> Option<&'static str> {
         .map(|p| p.id.as_str())
 }
 
+/// Every region the data lists, of every partition, without the `*-global` pseudo-regions.
+pub fn all_regions() -> Vec<&'static str> {
+    all()
+        .iter()
+        .flat_map(|p| p.regions.keys().map(String::as_str))
+        .filter(|r| !r.ends_with("-global"))
+        .collect()
+}
+
 /// The regions the data lists for partition `id`, without the `*-global` pseudo-regions,
 /// in the data's (alphabetical) order.
 pub fn regions_of(id: &str) -> Vec<&'static str> {
