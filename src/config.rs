@@ -17,12 +17,23 @@
 //! | `AWS_MCP_INLINE_TEXT_BYTES` | 4096 | a streaming output this small and UTF-8 is also returned inline |
 //! | `AWS_MCP_MAX_BODY_BYTES` | 67108864 | the largest non-streaming response body read into memory |
 //! | `AWS_MCP_FANOUT_CONCURRENCY` | 8 | regions called at once when `region` is a list or `*` (1-64) |
+//! | `AUDIT_ENABLED` | `true` | record every call in the audit log (`false`: nothing is recorded) |
+//! | `SQLITE_PATH` | `./data/aws_mcp.sqlite` | the audit database (SQLite); its directory is created |
+//! | `SQLITE_WAL` | `true` | WAL journal (`false` for file systems without shared memory) |
+//! | `AUDIT_FAIL_MODE` | `closed` | `closed`: a call the audit log cannot record is refused; `open`: it runs, and the failure is logged |
+//! | `AUDIT_RETENTION_DAYS` | 90 | audit rows and artifact files older than this are removed (0 keeps everything; up to 36500) |
+//! | `AUDIT_QUEUE_CAPACITY` | 1024 | audit rows waiting to be written before calls are refused (1-1000000) |
+//! | `AUDIT_WRITE_TIMEOUT_MS` | 3000 | how long a call waits for its audit row (10-60000) |
+//! | `AUDIT_ARTIFACT_MAX_BYTES` | 1048576 | largest masked request/response file under `ARTIFACT_PATH/audit` (0: none) |
+//! | `AWS_MCP_MASK_KEYS` | none | more key names to mask in the audit log and logs: comma-separated globs, case-insensitive, `-`/`_` ignored |
 //!
 //! The AWS SDK variables (`AWS_PROFILE`, `AWS_ACCESS_KEY_ID`, `AWS_ENDPOINT_URL`...) are read by
 //! the credential chain and [`crate::invoke::settings`] as the SDKs read them.
 
 use std::path::PathBuf;
 use std::time::Duration;
+
+use crate::audit::{AuditConfig, FailMode};
 
 /// A variable with a value the server does not accept.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -51,6 +62,9 @@ pub struct Config {
     pub inline_text_bytes: usize,
     pub max_body_bytes: usize,
     pub fanout_concurrency: usize,
+    /// The audit log (`AUDIT_*`, `SQLITE_*`, `AWS_MCP_MASK_KEYS`; artifacts under
+    /// `ARTIFACT_PATH/audit`).
+    pub audit: AuditConfig,
 }
 
 /// The longest a call may take (a synchronous Lambda invoke runs up to 15 minutes).
@@ -72,6 +86,7 @@ impl Default for Config {
             inline_text_bytes: 4096,
             max_body_bytes: 64 * 1024 * 1024,
             fanout_concurrency: 8,
+            audit: AuditConfig::default(),
         }
     }
 }
@@ -169,12 +184,53 @@ impl Config {
             c.inline_text_bytes = number("AWS_MCP_INLINE_TEXT_BYTES", &v, 0, 1 << 20)? as usize;
         }
         if let Some(v) = get("AWS_MCP_MAX_BODY_BYTES") {
-            c.max_body_bytes =
-                number("AWS_MCP_MAX_BODY_BYTES", &v, 1024, 1 << 32)? as usize;
+            c.max_body_bytes = number("AWS_MCP_MAX_BODY_BYTES", &v, 1024, 1 << 32)? as usize;
         }
         if let Some(v) = get("AWS_MCP_FANOUT_CONCURRENCY") {
             c.fanout_concurrency = number("AWS_MCP_FANOUT_CONCURRENCY", &v, 1, 64)? as usize;
         }
+        if let Some(v) = get("AUDIT_ENABLED") {
+            c.audit.enabled = boolean("AUDIT_ENABLED", &v)?;
+        }
+        if let Some(v) = get("SQLITE_PATH") {
+            c.audit.sqlite_path = PathBuf::from(v.trim());
+        }
+        if let Some(v) = get("SQLITE_WAL") {
+            c.audit.wal = boolean("SQLITE_WAL", &v)?;
+        }
+        if let Some(v) = get("AUDIT_FAIL_MODE") {
+            c.audit.fail_mode = match v.trim().to_ascii_lowercase().as_str() {
+                "closed" => FailMode::Closed,
+                "open" => FailMode::Open,
+                _ => {
+                    return Err(bad(
+                        "AUDIT_FAIL_MODE",
+                        &v,
+                        "expected `closed` (refuse calls that cannot be recorded) or `open` \
+                         (run them and log the failure)"
+                            .to_string(),
+                    ));
+                }
+            };
+        }
+        if let Some(v) = get("AUDIT_RETENTION_DAYS") {
+            c.audit.retention_days = number("AUDIT_RETENTION_DAYS", &v, 0, 36_500)? as u32;
+        }
+        if let Some(v) = get("AUDIT_QUEUE_CAPACITY") {
+            c.audit.queue_capacity = number("AUDIT_QUEUE_CAPACITY", &v, 1, 1_000_000)? as usize;
+        }
+        if let Some(v) = get("AUDIT_WRITE_TIMEOUT_MS") {
+            c.audit.write_timeout =
+                Duration::from_millis(number("AUDIT_WRITE_TIMEOUT_MS", &v, 10, 60_000)?);
+        }
+        if let Some(v) = get("AUDIT_ARTIFACT_MAX_BYTES") {
+            c.audit.artifact_max_bytes =
+                number("AUDIT_ARTIFACT_MAX_BYTES", &v, 0, 1 << 30)? as usize;
+        }
+        if let Some(v) = get("AWS_MCP_MASK_KEYS") {
+            c.audit.mask_keys = globs("AWS_MCP_MASK_KEYS", &v)?;
+        }
+        c.audit.artifact_dir = c.artifact_dir.join("audit");
         Ok(c)
     }
 }
@@ -195,6 +251,15 @@ fn number(variable: &'static str, value: &str, min: u64, max: u64) -> Result<u64
             value,
             format!("expected a whole number from {min} to {max}"),
         )),
+    }
+}
+
+/// `true`/`1`/`yes` or `false`/`0`/`no`, any case.
+fn boolean(variable: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        _ => Err(bad(variable, value, "expected true or false".to_string())),
     }
 }
 
@@ -281,6 +346,49 @@ mod tests {
         assert_eq!(e.variable, "AWS_MCP_FILE_ROOT");
         let e = from(&[("AWS_MCP_ALLOWED_ROLES", "arn:aws:iam::1:role/a b")]).unwrap_err();
         assert_eq!(e.variable, "AWS_MCP_ALLOWED_ROLES");
+        let e = from(&[("AUDIT_FAIL_MODE", "ajar")]).unwrap_err();
+        assert_eq!(e.variable, "AUDIT_FAIL_MODE");
+        let e = from(&[("AUDIT_ENABLED", "maybe")]).unwrap_err();
+        assert_eq!(e.variable, "AUDIT_ENABLED");
+        let e = from(&[("AUDIT_RETENTION_DAYS", "-1")]).unwrap_err();
+        assert_eq!(e.variable, "AUDIT_RETENTION_DAYS");
+        let e = from(&[("AUDIT_QUEUE_CAPACITY", "0")]).unwrap_err();
+        assert_eq!(e.variable, "AUDIT_QUEUE_CAPACITY");
+        let e = from(&[("AWS_MCP_MASK_KEYS", "a b")]).unwrap_err();
+        assert_eq!(e.variable, "AWS_MCP_MASK_KEYS");
+    }
+
+    #[test]
+    fn audit_settings_are_read() {
+        let c = from(&[]).unwrap();
+        assert!(c.audit.enabled);
+        assert_eq!(c.audit.sqlite_path, PathBuf::from("./data/aws_mcp.sqlite"));
+        assert_eq!(c.audit.fail_mode, FailMode::Closed);
+        assert_eq!(c.audit.retention_days, 90);
+        assert_eq!(
+            c.audit.artifact_dir,
+            PathBuf::from("./data/artifacts/audit")
+        );
+        let c = from(&[
+            ("AUDIT_ENABLED", "False"),
+            ("SQLITE_PATH", "/var/lib/mcp/audit.db"),
+            ("SQLITE_WAL", "0"),
+            ("AUDIT_FAIL_MODE", "OPEN"),
+            ("AUDIT_RETENTION_DAYS", "0"),
+            ("AUDIT_WRITE_TIMEOUT_MS", "500"),
+            ("AUDIT_ARTIFACT_MAX_BYTES", "0"),
+            ("ARTIFACT_PATH", "/tmp/a"),
+            ("AWS_MCP_MASK_KEYS", "*_pin, internal*"),
+        ])
+        .unwrap();
+        assert!(!c.audit.enabled && !c.audit.wal);
+        assert_eq!(c.audit.sqlite_path, PathBuf::from("/var/lib/mcp/audit.db"));
+        assert_eq!(c.audit.fail_mode, FailMode::Open);
+        assert_eq!(c.audit.retention_days, 0);
+        assert_eq!(c.audit.write_timeout, Duration::from_millis(500));
+        assert_eq!(c.audit.artifact_max_bytes, 0);
+        assert_eq!(c.audit.artifact_dir, PathBuf::from("/tmp/a/audit"));
+        assert_eq!(c.audit.mask_keys, ["*_pin", "internal*"]);
     }
 
     #[test]
