@@ -374,10 +374,9 @@ impl<'m, 'v> Walk<'m, 'v> {
                                 Some(m) => {
                                     let target = m.target.to_native();
                                     let t = catalog::shape(target);
-                                    if (m.has(T_SENSITIVE) || t.has(T_SENSITIVE)) && !item.is_null()
-                                    {
-                                        self.masked(item)
-                                    } else if self.secret_key(k) && maskable(item) {
+                                    let sensitive = (m.has(T_SENSITIVE) || t.has(T_SENSITIVE))
+                                        && !item.is_null();
+                                    if sensitive || (self.secret_key(k) && maskable(item)) {
                                         self.masked(item)
                                     } else if t.kind == ArchivedShapeKind::Blob
                                         && t.has(T_STREAMING)

@@ -170,6 +170,47 @@ async fn failures_record_the_code_and_a_masked_message() {
 }
 
 #[tokio::test]
+async fn a_fan_out_transaction_sums_up_its_regions() {
+    let t = Temp::new("fanout");
+    let log = AuditLog::open(&t.config()).unwrap();
+    let tx = TxId::new();
+    let mut east = call(&tx, "sqs", "ListQueues");
+    east.region = Some("us-east-1".to_string());
+    let mut west = call(&tx, "sqs", "ListQueues");
+    west.region = Some("eu-west-1".to_string());
+    // The first region ends before the second begins (concurrency 1).
+    let a = log.begin(east, &json!({})).await.unwrap();
+    a.finish(Outcome::success());
+    log.flush().await;
+    assert_eq!(
+        testing::tx_status(&mut testing::open(&t.db()), tx.as_str()),
+        "success"
+    );
+    let b = log.begin(west, &json!({})).await.unwrap();
+    assert_eq!(
+        testing::tx_status(&mut testing::open(&t.db()), tx.as_str()),
+        "started"
+    );
+    b.finish(Outcome::failure("AccessDenied", "no"));
+    log.flush().await;
+    assert_eq!(
+        testing::tx_status(&mut testing::open(&t.db()), tx.as_str()),
+        "failed"
+    );
+    let rows = query::list(&t.db(), &query::Filter::default()).unwrap();
+    assert_eq!(rows.len(), 2);
+    let table = query::to_table(&rows);
+    assert!(table.starts_with("STARTED (UTC)"), "{table}");
+    assert!(
+        table.contains("sqs:ListQueues") && table.contains("AccessDenied: no"),
+        "{table}"
+    );
+    let json = query::to_json(&rows);
+    assert_eq!(json[0]["region"], "eu-west-1");
+    assert_eq!(json[0]["artifacts"][0]["kind"], "request");
+}
+
+#[tokio::test]
 async fn a_dropped_handle_is_interrupted() {
     let t = Temp::new("drop");
     let log = AuditLog::open(&t.config()).unwrap();
@@ -749,4 +790,46 @@ async fn a_disabled_log_records_nothing() {
     log.flush().await;
     log.shutdown(Duration::from_millis(10));
     assert!(!log.is_enabled());
+}
+
+/// Latency of `begin` (waits for the commit) and the cost of `finish` on the caller's side:
+/// `cargo test --release --lib audit::tests::overhead -- --ignored --nocapture`.
+#[tokio::test]
+#[ignore]
+async fn overhead() {
+    let t = Temp::new("overhead");
+    let mut config = t.config();
+    if std::env::var("NO_ARTIFACTS").is_ok() {
+        config.artifact_max_bytes = 0;
+    }
+    let log = AuditLog::open(&config).unwrap();
+    let payload = json!({"Bucket": "b", "Prefix": "p/", "MaxKeys": 10});
+    let mut begins = Vec::new();
+    let mut finishes = Vec::new();
+    for _ in 0..1000 {
+        // The AWS call and the client's think time around it.
+        tokio::time::sleep(Duration::from_millis(2)).await;
+        let t0 = std::time::Instant::now();
+        let h = log
+            .begin(call(&TxId::new(), "s3", "ListObjectsV2"), &payload)
+            .await
+            .unwrap();
+        let t1 = std::time::Instant::now();
+        h.finish(Outcome::success().with_response(json!({"Contents": [{"Key": "p/a"}]})));
+        let t2 = std::time::Instant::now();
+        begins.push(t1 - t0);
+        finishes.push(t2 - t1);
+    }
+    log.flush().await;
+    begins.sort();
+    finishes.sort();
+    let p = |v: &[Duration], q: f64| v[((v.len() as f64) * q) as usize];
+    eprintln!(
+        "begin p50 {:?} p95 {:?} p99 {:?}; finish p50 {:?} p99 {:?}",
+        p(&begins, 0.5),
+        p(&begins, 0.95),
+        p(&begins, 0.99),
+        p(&finishes, 0.5),
+        p(&finishes, 0.99)
+    );
 }

@@ -413,6 +413,7 @@ impl Writer {
     /// Applies a batch: rows in one transaction (each message in a savepoint), then the
     /// acknowledgements, then the artifacts.
     fn write(&mut self, work: Vec<Msg>) {
+        let _span = tracing::debug_span!("audit.write", messages = work.len()).entered();
         if self.conn.is_none()
             && self
                 .failure
@@ -806,7 +807,7 @@ fn apply(c: &mut SqliteConnection, msg: &Msg, writer_id: &str) -> QueryResult<Ap
                 refresh_tx(c, &tx)?;
                 return Ok(Applied { op: id, tx });
             }
-            diesel::insert_into(transactions::table)
+            let new_tx = diesel::insert_into(transactions::table)
                 .values(&NewTransaction {
                     id: row.tx_id.clone(),
                     principal: row.principal.clone(),
@@ -822,7 +823,10 @@ fn apply(c: &mut SqliteConnection, msg: &Msg, writer_id: &str) -> QueryResult<Ap
             diesel::insert_into(operations::table)
                 .values(&row)
                 .execute(c)?;
-            refresh_tx(c, &row.tx_id)?;
+            // A new transaction already has the row's status; a fan-out's may change.
+            if new_tx == 0 {
+                refresh_tx(c, &row.tx_id)?;
+            }
             Ok(Applied {
                 op: row.id,
                 tx: row.tx_id,

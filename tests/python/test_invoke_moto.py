@@ -248,7 +248,7 @@ def moto():
 @pytest.fixture(scope="module")
 def dirs(tmp_path_factory):
     base = tmp_path_factory.mktemp("invoke")
-    d = {name: base / name for name in ("home", "artifacts", "files", "aws", "logs")}
+    d = {name: base / name for name in ("home", "artifacts", "files", "aws", "logs", "audit")}
     for p in d.values():
         p.mkdir()
     (d["aws"] / "config").write_text("[profile dev]\nregion = eu-west-1\n")
@@ -268,6 +268,7 @@ def base_env(moto, dirs):
         "AWS_REGION": "us-east-1",
         "AWS_EC2_METADATA_DISABLED": "true",
         "ARTIFACT_PATH": str(dirs["artifacts"]),
+        "SQLITE_PATH": str(dirs["audit"] / "aws_mcp.sqlite"),
         "AWS_MCP_FILE_ROOT": str(dirs["files"]),
         "AWS_CONFIG_FILE": str(dirs["aws"] / "config"),
         "AWS_SHARED_CREDENTIALS_FILE": str(dirs["aws"] / "credentials"),
