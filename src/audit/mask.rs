@@ -29,7 +29,7 @@
 //! message may quote them: "Value 'hunter2' at 'password' failed to satisfy...").
 //!
 //! Not caught: secrets under neutral keys that the model does not mark (a Lambda `Invoke`
-//! payload, an SSM `PutParameter` `String` parameter's `Value`, object bodies). Operators add
+//! payload, DynamoDB item attributes, SQS message bodies, object contents). Operators add
 //! key patterns for their own conventions with `AWS_MCP_MASK_KEYS`.
 
 use std::collections::HashMap;
@@ -604,7 +604,7 @@ mod tests {
         // The map itself is `sensitive`: masked whole.
         assert_eq!(out["Environment"]["Variables"], MASK);
         assert_eq!(out["FunctionName"], "f");
-        // ssm PutParameter: Value is sensitive; inside a list of structures (GetParameters).
+        // ssm GetParameters: Value is sensitive (any parameter type), in a list of structures.
         let get = op("ssm", "GetParameters");
         let output = json!({"Parameters": [
             {"Name": "/app/a", "Type": "SecureString", "Value": "deep-secret-1"},
