@@ -17,6 +17,7 @@
 //! | `AWS_MCP_INLINE_TEXT_BYTES` | 4096 | a streaming output this small and UTF-8 is also returned inline |
 //! | `AWS_MCP_MAX_BODY_BYTES` | 67108864 | the largest non-streaming response body read into memory |
 //! | `AWS_MCP_FANOUT_CONCURRENCY` | 8 | regions called at once when `region` is a list or `*` (1-64) |
+//! | `AWS_MCP_MAX_RESPONSE_BYTES` | 51200 | an invoke answer's budget: larger results are trimmed, the full result kept as an artifact |
 //! | `AUDIT_ENABLED` | `true` | record every call in the audit log (`false`: nothing is recorded) |
 //! | `SQLITE_PATH` | `./data/aws_mcp.sqlite` | the audit database (SQLite); its directory is created |
 //! | `SQLITE_WAL` | `true` | WAL journal (`false` for file systems without shared memory) |
@@ -62,6 +63,8 @@ pub struct Config {
     pub inline_text_bytes: usize,
     pub max_body_bytes: usize,
     pub fanout_concurrency: usize,
+    /// The byte budget of an invoke answer's `result` (see `tools::budget`).
+    pub max_response_bytes: usize,
     /// The audit log (`AUDIT_*`, `SQLITE_*`, `AWS_MCP_MASK_KEYS`; artifacts under
     /// `ARTIFACT_PATH/audit`).
     pub audit: AuditConfig,
@@ -86,6 +89,7 @@ impl Default for Config {
             inline_text_bytes: 4096,
             max_body_bytes: 64 * 1024 * 1024,
             fanout_concurrency: 8,
+            max_response_bytes: 50 * 1024,
             audit: AuditConfig::default(),
         }
     }
@@ -185,6 +189,10 @@ impl Config {
         }
         if let Some(v) = get("AWS_MCP_MAX_BODY_BYTES") {
             c.max_body_bytes = number("AWS_MCP_MAX_BODY_BYTES", &v, 1024, 1 << 32)? as usize;
+        }
+        if let Some(v) = get("AWS_MCP_MAX_RESPONSE_BYTES") {
+            c.max_response_bytes =
+                number("AWS_MCP_MAX_RESPONSE_BYTES", &v, 1024, 64 << 20)? as usize;
         }
         if let Some(v) = get("AWS_MCP_FANOUT_CONCURRENCY") {
             c.fanout_concurrency = number("AWS_MCP_FANOUT_CONCURRENCY", &v, 1, 64)? as usize;

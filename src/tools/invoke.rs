@@ -45,6 +45,17 @@ pub async fn run(ctx: &ToolContext, r: &Request, o: &ExecOptions) -> ToolResult 
         .with("service", service_name(r))
         .with("operation", op.name.as_str()));
     }
+    if let Some(cursor) = &o.cursor {
+        return super::cursor::next(
+            &ctx.config().artifact_dir,
+            &ctx.principal,
+            service_name(r),
+            op.name.as_str(),
+            cursor,
+            ctx.config().max_response_bytes,
+        )
+        .map(Into::into);
+    }
     let mut payload = r.payload.clone();
     if let Some(file) = &o.body_file {
         attach_body_file(ctx, r, &mut payload, file)?;
@@ -52,7 +63,8 @@ pub async fn run(ctx: &ToolContext, r: &Request, o: &ExecOptions) -> ToolResult 
     let regions = regions(ctx, r, o)?;
     match regions {
         Regions::One(region) => {
-            let mut out = one_region(ctx, r, o, &payload, &region).await?;
+            let budget = ctx.config().max_response_bytes;
+            let mut out = one_region(ctx, r, o, &payload, &region, budget).await?;
             if let Value::Object(m) = &mut out {
                 let mut head = Map::new();
                 head.insert("service".into(), service_name(r).into());
@@ -66,11 +78,13 @@ pub async fn run(ctx: &ToolContext, r: &Request, o: &ExecOptions) -> ToolResult 
         Regions::Many(list) => {
             let concurrency = ctx.config().fanout_concurrency;
             let payload = &payload;
+            // The answer's budget is shared by the regions.
+            let budget = (ctx.config().max_response_bytes / list.len().max(1)).max(4096);
             let results: Vec<Value> = futures::stream::iter(list)
                 .map(|region| async move {
                     let mut entry = Map::new();
                     entry.insert("region".into(), region.clone().into());
-                    match one_region(ctx, r, o, payload, &region).await {
+                    match one_region(ctx, r, o, payload, &region, budget).await {
                         Ok(Value::Object(m)) => entry.extend(m),
                         Ok(other) => {
                             entry.insert("result".into(), other);
@@ -211,6 +225,7 @@ async fn one_region(
     o: &ExecOptions,
     payload: &Map<String, Value>,
     region: &str,
+    budget_bytes: usize,
 ) -> Result<Value, ToolError> {
     let started = Instant::now();
     let identity_request = IdentityRequest {
@@ -341,7 +356,11 @@ async fn one_region(
         result = project(&query.0, result)?;
     }
     let mut answer = Map::new();
+    let (result, trimmed) = fit_budget(ctx, r, o, region, result, budget_bytes);
     answer.insert("result".into(), result);
+    if let Some(t) = trimmed {
+        answer.extend(t);
+    }
     if let Some(pages) = pages {
         answer.insert("pages".into(), pages.into());
     }
@@ -443,6 +462,78 @@ async fn paginate(
         )
     })?;
     Ok((out, pages))
+}
+
+/// Applies the output budget; when something was trimmed, the members that say what and how
+/// to get the rest (`truncated`, `fullResult`, `cursor`).
+fn fit_budget(
+    ctx: &ToolContext,
+    r: &Request,
+    o: &ExecOptions,
+    region: &str,
+    result: Value,
+    max_bytes: usize,
+) -> (Value, Option<Map<String, Value>>) {
+    use super::budget::{self, Budget, Mode};
+    let budget = Budget {
+        mode: o.response_mode,
+        max_bytes,
+        max_items: o.max_result_items.map(|n| n as usize),
+        omit: o.omit_response_fields.clone(),
+    };
+    let untouched = budget.mode == Mode::Full
+        || (budget.mode == Mode::Auto
+            && budget.max_items.is_none()
+            && budget.omit.is_empty()
+            && budget::size_of(&result) <= max_bytes);
+    if untouched {
+        return (result, None);
+    }
+    let full = result.clone();
+    let (trimmed, report) = budget::apply(result, &budget);
+    if report.is_empty() {
+        return (trimmed, None);
+    }
+    let mut extra = Map::new();
+    extra.insert("truncated".into(), report.to_json());
+    match super::cursor::store(
+        &ctx.config().artifact_dir,
+        &ctx.principal,
+        service_name(r),
+        catalog::operation(r.operation).name.as_str(),
+        region,
+        &full,
+        &report,
+    ) {
+        Ok((path, cursor)) => {
+            extra.insert(
+                "fullResult".into(),
+                json!({"artifact": path.display().to_string(), "size": budget::size_of(&full)}),
+            );
+            if let Some(c) = cursor {
+                extra.insert("cursor".into(), c.into());
+                extra.insert(
+                    "next".into(),
+                    "More items: repeat this call with options.cursor set to `cursor` (AWS is \
+                     not called again), or narrow it with options.query / a filter."
+                        .into(),
+                );
+            }
+        }
+        Err(e) => {
+            // The answer still says what was trimmed; the rest needs a narrower call.
+            tracing::error!("storing the full result failed: {e}");
+            extra.insert(
+                "next".into(),
+                format!(
+                    "The full result could not be stored ({e}); narrow the call with \
+                     options.query or paginate with a smaller page size."
+                )
+                .into(),
+            );
+        }
+    }
+    (trimmed, Some(extra))
 }
 
 /// The caller identity for the answer; a failed lookup is reported in place, not as the

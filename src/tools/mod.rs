@@ -4,8 +4,10 @@
 //! turns a result into `structuredContent` + a text block, and an error into an `isError`
 //! result carrying `{error: {type, message, hint, ...}}`.
 
+pub mod budget;
 mod cache;
 pub mod context;
+pub mod cursor;
 pub mod execute;
 pub mod invoke;
 pub mod options;

@@ -27,6 +27,7 @@ pub const OPTION_KEYS: &[&str] = &[
     "expiresIn",
     "bodyFile",
     "confirmationToken",
+    "cursor",
     "responseMode",
     "maxResultItems",
     "omitResponseFields",
@@ -62,7 +63,9 @@ pub struct ExecOptions {
     pub expires_in: Option<u64>,
     pub body_file: Option<String>,
     pub confirmation_token: Option<String>,
-    pub response_mode: Option<String>,
+    /// Continue a trimmed result (see [`super::cursor`]).
+    pub cursor: Option<String>,
+    pub response_mode: super::budget::Mode,
     pub max_result_items: Option<u64>,
     pub omit_response_fields: Vec<String>,
 }
@@ -191,14 +194,19 @@ pub fn parse(options: &Map<String, Value>) -> Result<ExecOptions, ToolError> {
             "expiresIn" => o.expires_in = Some(whole(key, value, 1, MAX_EXPIRES_IN)?),
             "bodyFile" => o.body_file = Some(string(key, value)?),
             "confirmationToken" => o.confirmation_token = Some(string(key, value)?),
+            "cursor" => o.cursor = Some(string(key, value)?),
             "responseMode" => {
-                if !matches!(value.as_str(), Some("auto" | "compact" | "full")) {
-                    return Err(bad(
-                        "Option `responseMode` must be 'auto', 'compact' or 'full'".to_string(),
-                        "Use \"auto\" (the default), \"compact\" or \"full\".",
-                    ));
-                }
-                o.response_mode = value.as_str().map(str::to_string);
+                o.response_mode = value
+                    .as_str()
+                    .and_then(super::budget::Mode::parse)
+                    .ok_or_else(|| {
+                        bad(
+                            "Option `responseMode` must be 'auto', 'compact' or 'full'".to_string(),
+                            "Use \"auto\" (the default: trimmed only when over the size budget), \
+                             \"compact\" (lists capped at maxResultItems, 20 by default) or \
+                             \"full\" (never trimmed).",
+                        )
+                    })?;
             }
             "maxResultItems" => o.max_result_items = Some(whole(key, value, 1, 1_000_000)?),
             "omitResponseFields" => {

@@ -413,8 +413,9 @@ def test_s3_list_objects_paginated_with_projection(srv, bulk_bucket):
     assert data["result"] == keys
 
     # Without paginate: one page, the token stays in the result for the caller.
-    first = srv.invoke("s3", "ListObjectsV2", {"Bucket": bucket})
+    first = srv.invoke("s3", "ListObjectsV2", {"Bucket": bucket}, responseMode="full")
     assert "pages" not in first, first.keys()
+    assert "truncated" not in first, first.keys()
     page = first["result"]
     assert page["IsTruncated"] is True and page["KeyCount"] == 1000, {k: page[k] for k in page if k != "Contents"}
     assert [o["Key"] for o in page["Contents"]] == keys[:1000]
@@ -430,6 +431,46 @@ def test_s3_list_objects_paginated_with_projection(srv, bulk_bucket):
     capped = srv.invoke("s3", "ListObjectsV2", {"Bucket": bucket, "MaxKeys": 400}, paginate=True,
                         maxItems=1000, query="Contents[].Key")
     assert capped["result"] == keys[:1000] and capped["pages"] == 3, capped["pages"]
+
+
+def test_output_budget_trims_and_the_cursor_walks_to_the_end(srv, bulk_bucket):
+    bucket, keys = bulk_bucket
+    data = srv.invoke("s3", "ListObjectsV2", {"Bucket": bucket}, paginate=True)
+    result = data["result"]
+    # Trimmed to the budget (AWS_MCP_MAX_RESPONSE_BYTES, 50 KiB by default), never silently.
+    assert len(json.dumps(result, separators=(",", ":"))) <= 50 * 1024
+    [items] = data["truncated"]["items"]
+    assert items["path"] == "/Contents" and items["total"] == BULK_KEYS, items
+    assert items["kept"] == len(result["Contents"]) and 0 < items["kept"] < BULK_KEYS
+    assert result["Name"] == bucket
+    # The full result is an artifact.
+    with open(data["fullResult"]["artifact"]) as f:
+        stored = json.load(f)
+    assert len(stored["result"]["Contents"]) == BULK_KEYS
+    # The cursor walks the rest without calling AWS; nothing is lost or repeated.
+    seen = [o["Key"] for o in result["Contents"]]
+    cursor, pages = data["cursor"], 0
+    while cursor:
+        page = assert_success(srv.execute("invoke", "s3", "ListObjectsV2", {"Bucket": bucket},
+                                          cursor=cursor))
+        assert page["path"] == "/Contents" and page["from"] == len(seen), page.get("from")
+        assert len(json.dumps(page["items"], separators=(",", ":"))) <= 50 * 1024
+        seen += [o["Key"] for o in page["items"]]
+        cursor, pages = page.get("cursor"), pages + 1
+        assert pages < 100
+    assert seen == keys
+    # A cursor for another operation is refused.
+    err = srv.fails("InvalidOptions", "s3", "ListBuckets", {}, cursor=data["cursor"])
+    assert "ListObjectsV2" in err["message"], err
+    # compact: lists capped at maxResultItems, fields omitted at any depth, all reported.
+    small = srv.invoke("s3", "ListObjectsV2", {"Bucket": bucket}, responseMode="compact",
+                       maxResultItems=5, omitResponseFields=["ETag"])
+    assert [o["Key"] for o in small["result"]["Contents"]] == keys[:5]
+    assert small["truncated"]["items"] == [{"path": "/Contents", "kept": 5, "total": 1000}]
+    assert small["truncated"]["fields"] == ["/Contents/*/ETag"]
+    assert all("ETag" not in o for o in small["result"]["Contents"])
+    # The pagination token is never cut.
+    assert small["result"]["NextContinuationToken"], small["result"].keys()
 
 
 def test_s3_preview_sends_nothing(srv, bucket):
