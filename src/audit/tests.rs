@@ -833,3 +833,17 @@ async fn overhead() {
         p(&finishes, 0.99)
     );
 }
+
+#[test]
+fn handles_and_futures_cross_threads() {
+    fn send_sync<T: Send + Sync>(_: &T) {}
+    fn send<T: Send>(_: &T) {}
+    let log = AuditLog::disabled();
+    send_sync(&log);
+    let payload = json!({});
+    let begin = log.begin(call(&TxId::new(), "s3", "ListBuckets"), &payload);
+    send(&begin);
+    drop(begin);
+    let h = OpHandle::inert(TxId::new());
+    send_sync(&h);
+}
