@@ -108,7 +108,11 @@ fn main() {
             "/nonexistent/aws-credentials",
         );
     }
-    let ctx = ToolContext::new(Principal::Local, Shared::local(Arc::new(Config::default())));
+    let ctx = ToolContext::new(
+        Principal::Local,
+        Shared::local(Arc::new(Config::default()))
+            .with_audit(aws_exec_mcp::audit::AuditLog::disabled()),
+    );
     let rounds = 2000;
     let mut report = Vec::new();
     for (svc, op, payload) in [
@@ -198,7 +202,7 @@ fn main() {
         let validate: Vec<Duration> = (0..rounds)
             .map(|_| {
                 let t = Instant::now();
-                std::hint::black_box(execute::validate(&validate_args).is_ok());
+                std::hint::black_box(execute::validate(&ctx, &validate_args).is_ok());
                 t.elapsed()
             })
             .collect();

@@ -137,7 +137,7 @@ fn main() {
         let args =
             json!({"action": "validate", "service": svc, "operation": op, "payload": payload});
         time(&format!("validate {svc}:{op}"), 500, || {
-            execute::validate(&args).is_ok()
+            execute::validate(&me, &args).is_ok()
         });
     }
     // Endpoint rules: the first resolve of each service (in a fresh process: nothing of the

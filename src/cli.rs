@@ -87,6 +87,32 @@ pub enum Command {
         #[arg(long)]
         presign: bool,
     },
+    /// List recent AWS calls from the audit log (SQLITE_PATH), newest first.
+    /// Example: aws-exec-mcp audit --since 2h --service s3 --status failed
+    Audit {
+        /// Calls started since: a duration back from now (30m, 2h, 7d, 1w) or a timestamp
+        /// (2026-01-02, 2026-01-02T03:04:05Z).
+        #[arg(long)]
+        since: Option<String>,
+        /// Service name or alias.
+        #[arg(long, short = 's')]
+        service: Option<String>,
+        /// Operation name, e.g. TerminateInstances.
+        #[arg(long)]
+        operation: Option<String>,
+        /// success, failed, denied, interrupted, started or pending_confirmation.
+        #[arg(long)]
+        status: Option<String>,
+        /// Principal (`local`, or `subject@issuer`); `*` matches any characters.
+        #[arg(long, short = 'p')]
+        principal: Option<String>,
+        /// At most this many calls (default 50).
+        #[arg(long, short = 'n', default_value_t = 50)]
+        limit: i64,
+        /// Print JSON (every column and the artifact files) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Speak the wire line protocol of botocore's test oracle on stdin/stdout: one JSON request
     /// per line (`serialize`, `endpoint`, `parse`, `version`), one JSON answer per line.
     /// Nothing is sent to AWS. Example:
@@ -155,7 +181,10 @@ pub fn run(config: Result<Config, ConfigError>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let needs_policy = !matches!(cli.command, Some(Command::Services | Command::Wire));
+    let needs_policy = !matches!(
+        cli.command,
+        Some(Command::Services | Command::Wire | Command::Audit { .. })
+    );
     let policy = if needs_policy {
         match Policy::load(config.policy_path.as_deref()) {
             Ok(p) => Arc::new(p),
@@ -237,8 +266,32 @@ pub fn run(config: Result<Config, ConfigError>) -> ExitCode {
             if let Some(o) = options {
                 args["options"] = as_json(o);
             }
-            print_result(block_on(crate::tools::execute::run(&context(), &args)))
+            let ctx = context();
+            let result = block_on(crate::tools::execute::run(&ctx, &args));
+            // Everything the call recorded is written before the process exits.
+            ctx.shared.audit.shutdown(Duration::from_secs(5));
+            print_result(result)
         }
+        Some(Command::Audit {
+            since,
+            service,
+            operation,
+            status,
+            principal,
+            limit,
+            json,
+        }) => audit(
+            &config.audit,
+            AuditArgs {
+                since,
+                service,
+                operation,
+                status,
+                principal,
+                limit,
+                json,
+            },
+        ),
         Some(Command::Wire) => {
             let stdin = std::io::stdin().lock();
             let stdout = std::io::BufWriter::new(std::io::stdout().lock());
@@ -425,6 +478,78 @@ fn check_config(config: Result<Config, ConfigError>) -> ExitCode {
     }
 }
 
+struct AuditArgs {
+    since: Option<String>,
+    service: Option<String>,
+    operation: Option<String>,
+    status: Option<String>,
+    principal: Option<String>,
+    limit: i64,
+    json: bool,
+}
+
+/// `aws-exec-mcp audit`: the audit log's recent calls as a table or JSON.
+fn audit(config: &crate::audit::AuditConfig, a: AuditArgs) -> ExitCode {
+    use crate::audit::{Status, query};
+    let fail = |message: String| {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    };
+    let since = match a
+        .since
+        .as_deref()
+        .map(|s| query::since(s, std::time::SystemTime::now()))
+    {
+        None => None,
+        Some(Ok(t)) => Some(t),
+        Some(Err(e)) => return fail(format!("--since: {e}")),
+    };
+    let service = match a.service {
+        None => None,
+        Some(s) => match catalog::resolve_service(&s) {
+            Ok(idx) => Some(catalog::service(idx).name.as_str().to_string()),
+            // Services no longer compiled in may still be in the log.
+            Err(_) => Some(s),
+        },
+    };
+    if let Some(s) = &a.status
+        && Status::parse(s).is_none()
+    {
+        let all: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+        return fail(format!("--status {s}: expected one of {}", all.join(", ")));
+    }
+    let filter = query::Filter {
+        since,
+        service,
+        operation: a.operation,
+        status: a.status,
+        principal: a.principal,
+        limit: Some(a.limit),
+    };
+    let rows = match query::list(&config.sqlite_path, &filter) {
+        Ok(rows) => rows,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if a.json {
+        return print_json(&query::to_json(&rows));
+    }
+    let mut out = std::io::stdout().lock();
+    match out
+        .write_all(query::to_table(&rows).as_bytes())
+        .and_then(|()| out.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write to stdout: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn serve_stdio(context: ToolContext) -> ExitCode {
     if let Err(e) = check_aws_settings(&context.shared) {
         eprintln!("error: configuration: {e}");
@@ -432,6 +557,9 @@ fn serve_stdio(context: ToolContext) -> ExitCode {
     }
     // Build the search's lookup tables (a few ms) beside the handshake, not in the first query.
     std::thread::spawn(crate::catalog::search::warm_up);
+    // The audit log opens in the background: migrations, crash recovery, retention.
+    let audit = context.shared.audit.clone();
+    audit.start();
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -447,6 +575,8 @@ fn serve_stdio(context: ToolContext) -> ExitCode {
     ));
     // A blocking stdin read (stdin not a pipe) must not hold the process open.
     runtime.shutdown_timeout(Duration::from_millis(100));
+    // What the calls recorded is written; calls still running are closed as interrupted.
+    audit.shutdown(Duration::from_secs(5));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -17,19 +17,31 @@
 //! | `AWS_MCP_INLINE_TEXT_BYTES` | 4096 | a streaming output this small and UTF-8 is also returned inline |
 //! | `AWS_MCP_MAX_BODY_BYTES` | 67108864 | the largest non-streaming response body read into memory |
 //! | `AWS_MCP_FANOUT_CONCURRENCY` | 8 | regions called at once when `region` is a list or `*` (1-64) |
-//! | `AWS_MCP_CONFIRM_TTL_SECONDS` | 300 | how long a confirmation token stays valid (10-86400) |
+//! | `AWS_MCP_CONFIRM_TTL_SECONDS` | the policy's `approval.ttl_seconds` (300) | how long a confirmation token stays valid (10-86400) |
 //! | `AWS_MCP_CONFIRM_KEY` | random per process | the HMAC key of confirmation tokens (at least 32 characters), shared by replicas |
 //! | `AWS_MCP_ELICITATION_TIMEOUT` | 60 | seconds to wait for the user's answer in the client (1-600) |
 //! | `AWS_MCP_AUTO_APPROVE_DESTRUCTIVE` | false | destructive calls run without confirmation (unless the policy's risk rules or MCP_REQUIRE_APPROVAL ask for it) |
 //! | `MCP_REQUIRE_APPROVAL` | false | every invoke needs a confirmation, reads too |
 //! | `AWS_MCP_MAX_RESPONSE_BYTES` | 51200 | an invoke answer's budget: larger results are trimmed, the full result kept as an artifact |
+//! | `AWS_MCP_RESULT_TTL_HOURS` | 24 | how long those full results (secrets masked) stay under `ARTIFACT_PATH/results` for their cursor (0: kept) |
 //! | `POLICY_PATH` | `./policy.yaml` | the policy file (docs/POLICY.md); when unset and `./policy.yaml` does not exist, the built-in default |
+//! | `AUDIT_ENABLED` | `true` | record every call in the audit log (`false`: nothing is recorded) |
+//! | `SQLITE_PATH` | `./data/aws_mcp.sqlite` | the audit database (SQLite); its directory is created |
+//! | `SQLITE_WAL` | `true` | WAL journal (`false` for file systems without shared memory) |
+//! | `AUDIT_FAIL_MODE` | `closed` | `closed`: a call the audit log cannot record is refused; `open`: it runs, and the failure is logged |
+//! | `AUDIT_RETENTION_DAYS` | 90 | audit rows and artifact files older than this are removed (0 keeps everything; up to 36500) |
+//! | `AUDIT_QUEUE_CAPACITY` | 1024 | audit rows waiting to be written before calls are refused (1-1000000) |
+//! | `AUDIT_WRITE_TIMEOUT_MS` | 3000 | how long a call waits for its audit row (10-60000) |
+//! | `AUDIT_ARTIFACT_MAX_BYTES` | 1048576 | largest masked request/response file under `ARTIFACT_PATH/audit` (0: none) |
+//! | `AWS_MCP_MASK_KEYS` | none | more key names to mask in the audit log and logs: comma-separated globs, case-insensitive, `-`/`_` ignored |
 //!
 //! The AWS SDK variables (`AWS_PROFILE`, `AWS_ACCESS_KEY_ID`, `AWS_ENDPOINT_URL`...) are read by
 //! the credential chain and [`crate::invoke::settings`] as the SDKs read them.
 
 use std::path::PathBuf;
 use std::time::Duration;
+
+use crate::audit::{AuditConfig, FailMode};
 
 /// A variable with a value the server does not accept.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -47,6 +59,9 @@ pub struct Config {
     pub log_filter: Option<String>,
     /// The default region (`AWS_REGION`, else `AWS_DEFAULT_REGION`).
     pub env_region: Option<String>,
+    /// The profile selected by `AWS_PROFILE` (the policy's `profiles:` rules see it when a
+    /// call names none).
+    pub env_profile: Option<String>,
     pub allowed_profiles: Vec<String>,
     pub allowed_roles: Vec<String>,
     pub call_timeout: Duration,
@@ -60,7 +75,12 @@ pub struct Config {
     pub fanout_concurrency: usize,
     /// The byte budget of an invoke answer's `result` (see `tools::budget`).
     pub max_response_bytes: usize,
-    pub confirm_ttl: Duration,
+    /// How long a trimmed answer's full result stays on disk for its cursor
+    /// (`AWS_MCP_RESULT_TTL_HOURS`; `None`: kept).
+    pub result_ttl: Option<Duration>,
+    /// `AWS_MCP_CONFIRM_TTL_SECONDS`; `None`: the policy's `approval.ttl_seconds` (300 s by
+    /// default).
+    pub confirm_ttl: Option<Duration>,
     /// The HMAC key of confirmation tokens; `None`: random per process.
     pub confirm_key: Option<Vec<u8>>,
     pub elicitation_timeout: Duration,
@@ -69,6 +89,9 @@ pub struct Config {
     /// `POLICY_PATH`: the policy file, which must exist; `None`: `./policy.yaml` if it exists,
     /// else the built-in default (see [`crate::policy::Policy::load`]).
     pub policy_path: Option<PathBuf>,
+    /// The audit log (`AUDIT_*`, `SQLITE_*`, `AWS_MCP_MASK_KEYS`; artifacts under
+    /// `ARTIFACT_PATH/audit`).
+    pub audit: AuditConfig,
 }
 
 /// The longest a call may take (a synchronous Lambda invoke runs up to 15 minutes).
@@ -79,6 +102,7 @@ impl Default for Config {
         Config {
             log_filter: None,
             env_region: None,
+            env_profile: None,
             allowed_profiles: vec!["*".to_string()],
             allowed_roles: Vec::new(),
             call_timeout: Duration::from_secs(60),
@@ -91,12 +115,14 @@ impl Default for Config {
             max_body_bytes: 64 * 1024 * 1024,
             fanout_concurrency: 8,
             max_response_bytes: 50 * 1024,
-            confirm_ttl: Duration::from_secs(300),
+            result_ttl: Some(Duration::from_secs(24 * 3600)),
+            confirm_ttl: None,
             confirm_key: None,
             elicitation_timeout: Duration::from_secs(60),
             auto_approve_destructive: false,
             require_approval: false,
             policy_path: None,
+            audit: AuditConfig::default(),
         }
     }
 }
@@ -146,6 +172,9 @@ impl Config {
                 c.env_region = Some(v);
                 break;
             }
+        }
+        if let Some(v) = get("AWS_PROFILE").filter(|v| !v.trim().is_empty()) {
+            c.env_profile = Some(v.trim().to_string());
         }
         if let Some(v) = get("AWS_MCP_ALLOWED_PROFILES") {
             c.allowed_profiles = globs("AWS_MCP_ALLOWED_PROFILES", &v)?;
@@ -200,9 +229,17 @@ impl Config {
             c.max_response_bytes =
                 number("AWS_MCP_MAX_RESPONSE_BYTES", &v, 1024, 64 << 20)? as usize;
         }
+        if let Some(v) = get("AWS_MCP_RESULT_TTL_HOURS") {
+            let hours = number("AWS_MCP_RESULT_TTL_HOURS", &v, 0, 87_600)?;
+            c.result_ttl = (hours > 0).then(|| Duration::from_secs(hours * 3600));
+        }
         if let Some(v) = get("AWS_MCP_CONFIRM_TTL_SECONDS") {
-            c.confirm_ttl =
-                Duration::from_secs(number("AWS_MCP_CONFIRM_TTL_SECONDS", &v, 10, 86_400)?);
+            c.confirm_ttl = Some(Duration::from_secs(number(
+                "AWS_MCP_CONFIRM_TTL_SECONDS",
+                &v,
+                10,
+                86_400,
+            )?));
         }
         if let Some(v) = get("AWS_MCP_CONFIRM_KEY") {
             if v.trim().len() < 32 {
@@ -228,6 +265,48 @@ impl Config {
             c.fanout_concurrency = number("AWS_MCP_FANOUT_CONCURRENCY", &v, 1, 64)? as usize;
         }
         c.policy_path = Config::policy_path_from(get);
+        if let Some(v) = get("AUDIT_ENABLED") {
+            c.audit.enabled = boolean("AUDIT_ENABLED", &v)?;
+        }
+        if let Some(v) = get("SQLITE_PATH") {
+            c.audit.sqlite_path = PathBuf::from(v.trim());
+        }
+        if let Some(v) = get("SQLITE_WAL") {
+            c.audit.wal = boolean("SQLITE_WAL", &v)?;
+        }
+        if let Some(v) = get("AUDIT_FAIL_MODE") {
+            c.audit.fail_mode = match v.trim().to_ascii_lowercase().as_str() {
+                "closed" => FailMode::Closed,
+                "open" => FailMode::Open,
+                _ => {
+                    return Err(bad(
+                        "AUDIT_FAIL_MODE",
+                        &v,
+                        "expected `closed` (refuse calls that cannot be recorded) or `open` \
+                         (run them and log the failure)"
+                            .to_string(),
+                    ));
+                }
+            };
+        }
+        if let Some(v) = get("AUDIT_RETENTION_DAYS") {
+            c.audit.retention_days = number("AUDIT_RETENTION_DAYS", &v, 0, 36_500)? as u32;
+        }
+        if let Some(v) = get("AUDIT_QUEUE_CAPACITY") {
+            c.audit.queue_capacity = number("AUDIT_QUEUE_CAPACITY", &v, 1, 1_000_000)? as usize;
+        }
+        if let Some(v) = get("AUDIT_WRITE_TIMEOUT_MS") {
+            c.audit.write_timeout =
+                Duration::from_millis(number("AUDIT_WRITE_TIMEOUT_MS", &v, 10, 60_000)?);
+        }
+        if let Some(v) = get("AUDIT_ARTIFACT_MAX_BYTES") {
+            c.audit.artifact_max_bytes =
+                number("AUDIT_ARTIFACT_MAX_BYTES", &v, 0, 1 << 30)? as usize;
+        }
+        if let Some(v) = get("AWS_MCP_MASK_KEYS") {
+            c.audit.mask_keys = globs("AWS_MCP_MASK_KEYS", &v)?;
+        }
+        c.audit.artifact_dir = c.artifact_dir.join("audit");
         Ok(c)
     }
 
@@ -248,6 +327,7 @@ fn bad(variable: &'static str, value: &str, problem: String) -> ConfigError {
     }
 }
 
+/// `true`/`1`/`yes`/`on` or `false`/`0`/`no`/`off`, any case.
 fn boolean(variable: &'static str, value: &str) -> Result<bool, ConfigError> {
     match value.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" | "on" => Ok(true),
@@ -351,6 +431,49 @@ mod tests {
         assert_eq!(e.variable, "AWS_MCP_FILE_ROOT");
         let e = from(&[("AWS_MCP_ALLOWED_ROLES", "arn:aws:iam::1:role/a b")]).unwrap_err();
         assert_eq!(e.variable, "AWS_MCP_ALLOWED_ROLES");
+        let e = from(&[("AUDIT_FAIL_MODE", "ajar")]).unwrap_err();
+        assert_eq!(e.variable, "AUDIT_FAIL_MODE");
+        let e = from(&[("AUDIT_ENABLED", "maybe")]).unwrap_err();
+        assert_eq!(e.variable, "AUDIT_ENABLED");
+        let e = from(&[("AUDIT_RETENTION_DAYS", "-1")]).unwrap_err();
+        assert_eq!(e.variable, "AUDIT_RETENTION_DAYS");
+        let e = from(&[("AUDIT_QUEUE_CAPACITY", "0")]).unwrap_err();
+        assert_eq!(e.variable, "AUDIT_QUEUE_CAPACITY");
+        let e = from(&[("AWS_MCP_MASK_KEYS", "a b")]).unwrap_err();
+        assert_eq!(e.variable, "AWS_MCP_MASK_KEYS");
+    }
+
+    #[test]
+    fn audit_settings_are_read() {
+        let c = from(&[]).unwrap();
+        assert!(c.audit.enabled);
+        assert_eq!(c.audit.sqlite_path, PathBuf::from("./data/aws_mcp.sqlite"));
+        assert_eq!(c.audit.fail_mode, FailMode::Closed);
+        assert_eq!(c.audit.retention_days, 90);
+        assert_eq!(
+            c.audit.artifact_dir,
+            PathBuf::from("./data/artifacts/audit")
+        );
+        let c = from(&[
+            ("AUDIT_ENABLED", "False"),
+            ("SQLITE_PATH", "/var/lib/mcp/audit.db"),
+            ("SQLITE_WAL", "0"),
+            ("AUDIT_FAIL_MODE", "OPEN"),
+            ("AUDIT_RETENTION_DAYS", "0"),
+            ("AUDIT_WRITE_TIMEOUT_MS", "500"),
+            ("AUDIT_ARTIFACT_MAX_BYTES", "0"),
+            ("ARTIFACT_PATH", "/tmp/a"),
+            ("AWS_MCP_MASK_KEYS", "*_pin, internal*"),
+        ])
+        .unwrap();
+        assert!(!c.audit.enabled && !c.audit.wal);
+        assert_eq!(c.audit.sqlite_path, PathBuf::from("/var/lib/mcp/audit.db"));
+        assert_eq!(c.audit.fail_mode, FailMode::Open);
+        assert_eq!(c.audit.retention_days, 0);
+        assert_eq!(c.audit.write_timeout, Duration::from_millis(500));
+        assert_eq!(c.audit.artifact_max_bytes, 0);
+        assert_eq!(c.audit.artifact_dir, PathBuf::from("/tmp/a/audit"));
+        assert_eq!(c.audit.mask_keys, ["*_pin", "internal*"]);
     }
 
     #[test]

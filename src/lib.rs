@@ -2,6 +2,7 @@
 //! API. The AWS catalog is compiled in at build time (see `codegen/`); at run time the server
 //! only answers from it.
 
+pub mod audit;
 pub mod catalog;
 pub mod cli;
 pub mod clock;

@@ -576,8 +576,11 @@ fn idempotency_tokens_are_optional_and_marked() {
     );
     let required = s["required"].as_array().unwrap();
     assert!(!required.contains(&json!("ClientToken")));
-    let r = execute::validate(&json!({"action": "validate", "service": "ec2",
-        "operation": "RunInstances", "payload": {"MinCount": 1, "MaxCount": 1}}))
+    let r = execute::validate(
+        &ToolContext::local_default(),
+        &json!({"action": "validate", "service": "ec2",
+        "operation": "RunInstances", "payload": {"MinCount": 1, "MaxCount": 1}}),
+    )
     .unwrap()
     .into_value()
     .unwrap();
@@ -683,6 +686,7 @@ fn schema_tool_errors_name_the_closest_names() {
 #[test]
 fn execute_validate_and_invoke() {
     let ok = execute::validate(
+        &ToolContext::local_default(),
         &json!({"action": "validate", "service": "s3", "operation": "ListObjectsV2",
         "payload": "{\"Bucket\": \"my-bucket\", \"MaxKeys\": 10}"}),
     )
@@ -692,14 +696,18 @@ fn execute_validate_and_invoke() {
     assert_eq!(ok["valid"], true);
     assert_eq!(ok["readOnly"], true);
     assert_eq!(ok["destructive"], false);
-    let destructive = execute::validate(&json!({"action": "validate", "service": "s3",
-        "operation": "DeleteBucket", "payload": {"Bucket": "b"}}))
+    let destructive = execute::validate(
+        &ToolContext::local_default(),
+        &json!({"action": "validate", "service": "s3",
+        "operation": "DeleteBucket", "payload": {"Bucket": "b"}}),
+    )
     .unwrap()
     .into_value()
     .unwrap();
     assert_eq!(destructive["destructive"], true);
 
     let e = execute::validate(
+        &ToolContext::local_default(),
         &json!({"action": "validate", "service": "s3", "operation": "ListObjectsV2",
         "payload": {"Buckett": "b", "MaxKeys": "ten"}}),
     )
@@ -712,31 +720,37 @@ fn execute_validate_and_invoke() {
     assert_eq!(j["error"]["errors"].as_array().unwrap().len(), 3);
     assert!(e.hint.contains("Bucket"), "{}", e.hint);
 
-    let e = execute::validate(&json!({"action": "validate", "service": "s3", "operation": "ListBuckets", "payload": "{nope"})).unwrap_err();
+    let e = execute::validate(&ToolContext::local_default(), &json!({"action": "validate", "service": "s3", "operation": "ListBuckets", "payload": "{nope"})).unwrap_err();
     assert_eq!(e.error_type, ErrorType::InvalidPayload);
     let e = execute::validate(
+        &ToolContext::local_default(),
         &json!({"action": "validate", "service": "s3", "operation": "ListBuckets", "payload": [1]}),
     )
     .unwrap_err();
     assert_eq!(e.error_type, ErrorType::InvalidPayload);
-    let e = execute::validate(&json!({"action": "validate", "service": "s3", "operation": "ListBuckets", "options": "[]"})).unwrap_err();
+    let e = execute::validate(&ToolContext::local_default(), &json!({"action": "validate", "service": "s3", "operation": "ListBuckets", "options": "[]"})).unwrap_err();
     assert_eq!(e.error_type, ErrorType::InvalidOptions);
-    let e =
-        execute::validate(&json!({"action": "run", "service": "s3", "operation": "ListBuckets"}))
-            .unwrap_err();
+    let e = execute::validate(
+        &ToolContext::local_default(),
+        &json!({"action": "run", "service": "s3", "operation": "ListBuckets"}),
+    )
+    .unwrap_err();
     assert_eq!(e.error_type, ErrorType::InvalidArguments);
     let e = execute::validate(
+        &ToolContext::local_default(),
         &json!({"action": "validate", "service": "s4", "operation": "ListBuckets"}),
     )
     .unwrap_err();
     assert_eq!(e.error_type, ErrorType::ServiceNotFound);
     let e = execute::validate(
+        &ToolContext::local_default(),
         &json!({"action": "validate", "service": "s3", "operation": "ListBuckets", "region": 5}),
     )
     .unwrap_err();
     assert_eq!(e.error_type, ErrorType::InvalidArguments);
     // Absent payload = {}.
     let ok = execute::validate(
+        &ToolContext::local_default(),
         &json!({"action": "validate", "service": "s3", "operation": "ListBuckets"}),
     )
     .unwrap()
@@ -744,7 +758,7 @@ fn execute_validate_and_invoke() {
     .unwrap();
     assert_eq!(ok["valid"], true);
     // No input: any member is unknown.
-    let e = execute::validate(&json!({"action": "validate", "service": "sts", "operation": "GetCallerIdentity", "payload": {"x": 1}})).unwrap_err();
+    let e = execute::validate(&ToolContext::local_default(), &json!({"action": "validate", "service": "sts", "operation": "GetCallerIdentity", "payload": {"x": 1}})).unwrap_err();
     assert_eq!(e.error_type, ErrorType::ValidationError);
 }
 
@@ -1048,7 +1062,7 @@ fn latency_of_the_largest_schemas_and_validation() {
         let args =
             json!({"action": "validate", "service": svc, "operation": name, "payload": payload});
         let tool = per_call(5000, || {
-            std::hint::black_box(execute::validate(&args).ok());
+            std::hint::black_box(execute::validate(&ToolContext::local_default(), &args).ok());
         });
         println!("{svc} {name}: validate {validate:.2} µs, execute tool {tool:.2} µs");
     }

@@ -38,6 +38,12 @@ impl Server {
             .stderr(Stdio::piped())
             .env_remove("AWS_MCP_LOG")
             .env_remove("RUST_LOG");
+        // The audit log opens at start: one temporary database for this test binary's servers
+        // (several servers may share one), not ./data.
+        let scratch =
+            std::env::temp_dir().join(format!("aws-exec-mcp-stdio-{}", std::process::id()));
+        cmd.env("SQLITE_PATH", scratch.join("aws_mcp.sqlite"))
+            .env("ARTIFACT_PATH", scratch.join("artifacts"));
         for (k, v) in env {
             cmd.env(k, v);
         }

@@ -130,8 +130,6 @@ pub struct Service {
     pub op_count: u32,
     /// `smithy.rules#endpointRuleSet`, lowered at build time (`None` when absent).
     pub endpoint_rules: Option<RuleSet>,
-    /// `smithy.rules#endpointTests`, minified JSON (empty when absent).
-    pub endpoint_tests: String,
     /// `smithy.rules#clientContextParams`: client settings that feed the endpoint rules.
     pub client_context_params: Vec<ClientContextParam>,
 }

@@ -96,6 +96,17 @@ const MAX_WORDS: usize = 32;
 
 /// Searches all operations (or those of `service`), best first, at most `limit`.
 pub fn search(query: &str, service: Option<u32>, limit: usize) -> Vec<Hit> {
+    search_where(query, service, limit, &|_| true)
+}
+
+/// [`search`] over the operations `visible` keeps (the policy's exposure): the top `limit`
+/// of those, not fewer hits after the fact.
+pub fn search_where(
+    query: &str,
+    service: Option<u32>,
+    limit: usize,
+    visible: &dyn Fn(u32) -> bool,
+) -> Vec<Hit> {
     let catalog = super::get();
     let ix = &catalog.search;
     let n_ops = ix.ops.len();
@@ -113,7 +124,7 @@ pub fn search(query: &str, service: Option<u32>, limit: usize) -> Vec<Hit> {
         None => 0..n_ops as u32,
     };
     let q = parse(ix, query);
-    score(ix, catalog, &q, range, limit)
+    score(ix, catalog, &q, range, limit, visible)
 }
 
 /// Builds the search's lazily made tables and scratch space now (a few milliseconds), so that
@@ -1008,8 +1019,9 @@ fn score(
     q: &Query,
     range: std::ops::Range<u32>,
     limit: usize,
+    visible: &dyn Fn(u32) -> bool,
 ) -> Vec<Hit> {
-    score_parts(ix, catalog, q, range, limit)
+    score_parts(ix, catalog, q, range, limit, visible)
         .into_iter()
         .map(|(h, _)| h)
         .collect()
@@ -1021,10 +1033,19 @@ fn score_parts(
     q: &Query,
     range: std::ops::Range<u32>,
     limit: usize,
+    visible: &dyn Fn(u32) -> bool,
 ) -> Vec<(Hit, Parts)> {
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut scratch) => score_with(ix, catalog, q, range, limit, &mut scratch),
-        Err(_) => score_with(ix, catalog, q, range, limit, &mut Scratch::default()),
+        Ok(mut scratch) => score_with(ix, catalog, q, range, limit, visible, &mut scratch),
+        Err(_) => score_with(
+            ix,
+            catalog,
+            q,
+            range,
+            limit,
+            visible,
+            &mut Scratch::default(),
+        ),
     })
 }
 
@@ -1065,6 +1086,7 @@ fn score_with(
     q: &Query,
     range: std::ops::Range<u32>,
     limit: usize,
+    visible: &dyn Fn(u32) -> bool,
     sc: &mut Scratch,
 ) -> Vec<(Hit, Parts)> {
     let n_ops = ix.ops.len();
@@ -1084,6 +1106,7 @@ fn score_with(
     // whose bound can still reach the top `limit` (exact: max_bonus bounds the features).
     let base: Vec<(f32, u32)> = candidates
         .iter()
+        .filter(|&&op| visible(op))
         .map(|&op| (base_score(ix, sc, &f, op), op))
         .collect();
     let mut hits: Vec<(Hit, Parts)> = Vec::with_capacity(limit * 4 + 16);
@@ -1586,7 +1609,7 @@ pub fn explain(query: &str, service: Option<u32>, limit: usize) -> String {
         Some(s) => s.first_op.to_native()..s.first_op.to_native() + s.op_count.to_native(),
         None => 0..n_ops,
     };
-    for (h, p) in score_parts(ix, catalog, &q, r, limit) {
+    for (h, p) in score_parts(ix, catalog, &q, r, limit, &|_| true) {
         let o = &catalog.operations[h.op as usize];
         out.push_str(&format!(
             "{:7.2} {}:{}  terms {:.2} verb {:.2} svc {:.2} exact {:.1} cover {:.1} surf {:.1} prior {:.2}\n",

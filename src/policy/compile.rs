@@ -327,14 +327,15 @@ pub(super) fn compile(spec: &Spec, source: PolicySource, diags: &mut Vec<Diagnos
         let risk_needs = risk[i]
             .and_then(|r| risk_labels.get(r as usize))
             .is_some_and(|(_, needs, _)| *needs);
-        let confirm = (is_destructive && require_approval_for_destructive)
-            || risk_needs
+        let confirm_beyond_destructive = risk_needs
             || rules.iter().any(|r| {
                 r.kind == RuleKind::ConfirmWhen
                     && r.condition.is_none()
                     && !r.is_scoped()
                     && r.ops.contains(op)
             });
+        let confirm =
+            (is_destructive && require_approval_for_destructive) || confirm_beyond_destructive;
         let exposure = if hide {
             summary.hidden_operations += 1;
             Exposure::Hidden
@@ -354,6 +355,7 @@ pub(super) fn compile(spec: &Spec, source: PolicySource, diags: &mut Vec<Diagnos
             destructive: destructive[i],
             risk: risk[i],
             exposure,
+            confirm_beyond_destructive,
         });
     }
 

@@ -330,6 +330,9 @@ struct OpFacts {
     /// Index into `risk_labels`.
     risk: Option<u16>,
     exposure: Exposure,
+    /// Every call needs confirmation for a reason other than the destructive classification
+    /// (a risk label that needs approval, a `confirm_when` rule without scope or condition).
+    confirm_beyond_destructive: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -590,6 +593,29 @@ impl Policy {
         self.ops
             .get(operation as usize)
             .map_or(Exposure::Hidden, |o| o.exposure)
+    }
+
+    /// Whether every call of `operation` needs confirmation, with the server's flags applied
+    /// as [`Decision::confirmation_gate`] applies them: the flag search and schema show.
+    pub fn always_confirms(
+        &self,
+        operation: u32,
+        server_require: bool,
+        auto_approve_destructive: bool,
+    ) -> bool {
+        let Some(o) = self.ops.get(operation as usize) else {
+            return false;
+        };
+        match o.exposure {
+            Exposure::Hidden => false,
+            Exposure::Visible {
+                requires_confirmation,
+            } => {
+                server_require
+                    || (requires_confirmation
+                        && (!auto_approve_destructive || o.confirm_beyond_destructive))
+            }
+        }
     }
 
     /// Whether search may show `service` at all: some of its operations are visible.

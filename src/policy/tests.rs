@@ -987,3 +987,32 @@ rules:
         t.elapsed()
     );
 }
+
+#[test]
+fn always_confirms_applies_the_server_flags() {
+    let p = policy(
+        r#"
+risk_patterns:
+  high: ["^Reboot"]
+defaults:
+  require_approval_for_risk: [high]
+confirm_when:
+  - operations: ["sqs:PurgeQueue"]
+"#,
+    );
+    let delete = op("s3", "DeleteBucket").1;
+    let reboot = op("ec2", "RebootInstances").1;
+    let purge = op("sqs", "PurgeQueue").1;
+    let list = op("s3", "ListBuckets").1;
+    // Destructive only: auto-approve removes the flag; a risk label or a rule keeps it.
+    assert!(p.always_confirms(delete, false, false));
+    assert!(!p.always_confirms(delete, false, true));
+    assert!(p.always_confirms(reboot, false, true));
+    assert!(p.always_confirms(purge, false, true));
+    // A read needs none, unless the server asks for every call.
+    assert!(!p.always_confirms(list, false, false));
+    assert!(p.always_confirms(list, true, true));
+    // Hidden operations are not flagged (they are not listed at all).
+    let ro = policy("mode: read-only\n");
+    assert!(!ro.always_confirms(delete, true, false));
+}

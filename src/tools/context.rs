@@ -1,9 +1,10 @@
 //! What a tool call runs with: who is calling and the server's shared parts (configuration,
-//! AWS client, credentials, policy). Built per call by the transport: on stdio the local user, on HTTP
-//! (later) the authenticated subject of the request.
+//! AWS client, credentials, policy, audit log). Built per call by the transport: on stdio the
+//! local user, on HTTP (later) the authenticated subject of the request.
 
 use std::sync::Arc;
 
+use crate::audit::AuditLog;
 use crate::config::Config;
 use crate::confirm::Confirmations;
 use crate::credentials::BoxFuture;
@@ -20,30 +21,50 @@ pub struct Shared {
     pub confirmations: Arc<Confirmations>,
     /// The policy, loaded once at start ([`Policy::load`]).
     pub policy: Arc<Policy>,
+    /// The audit log (`AUDIT_*`, `SQLITE_PATH`): opened on first use, or at start by the
+    /// server ([`AuditLog::start`]).
+    pub audit: AuditLog,
 }
 
 impl Shared {
     /// The stdio server's parts: the local AWS configuration, with the built-in default
     /// policy until [`Self::with_policy`] gives the loaded one.
     pub fn local(config: Arc<Config>) -> Shared {
-        let confirmations = Arc::new(Confirmations::new(
-            config.confirm_key.as_deref(),
-            config.confirm_ttl,
-        ));
+        let policy = Policy::shared_builtin();
+        let confirmations = confirmations(&config, &policy);
+        let audit = AuditLog::new(&config.audit);
         let aws = Arc::new(AwsClient::new(config));
         Shared {
             credentials: Arc::new(LocalCredentials::new(aws.clone())),
             aws,
             confirmations,
-            policy: Policy::shared_builtin(),
+            policy,
+            audit,
         }
     }
 
     /// The same parts with `policy`.
     pub fn with_policy(mut self, policy: Arc<Policy>) -> Shared {
+        self.confirmations = confirmations(&self.aws.config, &policy);
         self.policy = policy;
         self
     }
+
+    /// The same parts with another audit log (tests: [`AuditLog::disabled`] or a temporary
+    /// database).
+    pub fn with_audit(mut self, audit: AuditLog) -> Shared {
+        self.audit = audit;
+        self
+    }
+}
+
+/// The confirmation tokens: `AWS_MCP_CONFIRM_TTL_SECONDS` when set, else the policy's
+/// `approval.ttl_seconds`.
+fn confirmations(config: &Config, policy: &Policy) -> Arc<Confirmations> {
+    Arc::new(Confirmations::new(
+        config.confirm_key.as_deref(),
+        config.confirm_ttl.unwrap_or_else(|| policy.approval_ttl()),
+    ))
 }
 
 /// What the user answered when asked to confirm a call in the client (MCP elicitation).
@@ -94,9 +115,13 @@ impl ToolContext {
         self
     }
 
-    /// The local user with a default configuration (tests, the CLI without a server).
+    /// The local user with a default configuration and no audit log (tests, the CLI
+    /// without a server).
     pub fn local_default() -> ToolContext {
-        ToolContext::new(Principal::Local, Shared::local(Arc::new(Config::default())))
+        ToolContext::new(
+            Principal::Local,
+            Shared::local(Arc::new(Config::default())).with_audit(AuditLog::disabled()),
+        )
     }
 
     pub fn config(&self) -> &Config {

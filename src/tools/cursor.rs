@@ -2,8 +2,14 @@
 //! (`options.cursor`) walks the items the answer left out, list by list, without calling AWS
 //! again. A cursor names a stored result by a random id and is only honoured for the principal
 //! that made the call, for the same service and operation.
+//!
+//! The stored result has its secrets masked (the audit log's rules: sensitive members, secret
+//! key names, credential forms), and files older than `AWS_MCP_RESULT_TTL_HOURS` are removed
+//! when a new one is stored.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
@@ -40,6 +46,50 @@ fn results_dir(artifact_dir: &Path) -> PathBuf {
     artifact_dir.join("results")
 }
 
+/// When the results directory was last swept (seconds since the epoch).
+static LAST_SWEEP: AtomicU64 = AtomicU64::new(0);
+/// The least time between two sweeps.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
+
+/// Removes the stored results older than `ttl` (at most once a minute); the number removed.
+pub fn sweep(artifact_dir: &Path, ttl: Duration, now: SystemTime) -> usize {
+    let secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let last = LAST_SWEEP.load(Ordering::Relaxed);
+    if secs < last + SWEEP_EVERY.as_secs()
+        || LAST_SWEEP
+            .compare_exchange(last, secs, Ordering::Relaxed, Ordering::Relaxed)
+            .is_err()
+    {
+        return 0;
+    }
+    let Ok(entries) = std::fs::read_dir(results_dir(artifact_dir)) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| now.duration_since(t).ok())
+            .is_some_and(|age| age > ttl);
+        if old && std::fs::remove_file(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    if removed > 0 {
+        tracing::info!(
+            "removed {removed} stored results older than {} h",
+            ttl.as_secs() / 3600
+        );
+    }
+    removed
+}
+
 fn encode(p: &Position) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD
         .encode(serde_json::to_vec(p).unwrap_or_default())
@@ -70,10 +120,13 @@ fn decode(cursor: &str) -> Result<Position, ToolError> {
     Ok(p)
 }
 
-/// Stores the full result of a trimmed answer; returns `(artifact path, first cursor)`, the
-/// cursor when lists were trimmed.
+/// Stores the full result of a trimmed answer (`full`, secrets already masked); returns
+/// `(artifact path, first cursor)`, the cursor when lists were trimmed. Stored results older
+/// than `ttl` go (`None`: kept).
+#[allow(clippy::too_many_arguments)]
 pub fn store(
     artifact_dir: &Path,
+    ttl: Option<Duration>,
     principal: &Principal,
     service: &str,
     operation: &str,
@@ -81,6 +134,9 @@ pub fn store(
     full: &Value,
     report: &Report,
 ) -> Result<(PathBuf, Option<String>), std::io::Error> {
+    if let Some(ttl) = ttl {
+        sweep(artifact_dir, ttl, SystemTime::now());
+    }
     let dir = results_dir(artifact_dir);
     std::fs::create_dir_all(&dir)?;
     let id = uuid::Uuid::new_v4().simple().to_string();
@@ -211,6 +267,7 @@ mod tests {
         let me = Principal::Local;
         let (path, cursor) = store(
             &dir,
+            None,
             &me,
             "s3",
             "ListObjectsV2",
@@ -241,6 +298,7 @@ mod tests {
         };
         let (_, first) = store(
             &dir,
+            None,
             &me,
             "s3",
             "ListObjectsV2",
@@ -253,6 +311,34 @@ mod tests {
         assert!(next(&dir, &other, "s3", "ListObjectsV2", &first, 1000).is_err());
         assert!(next(&dir, &me, "s3", "ListBuckets", &first, 1000).is_err());
         assert!(next(&dir, &me, "s3", "ListObjectsV2", "bm9wZQ", 1000).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn old_results_are_swept() {
+        let dir = std::env::temp_dir().join(format!("aws-exec-mcp-sweep-{}", std::process::id()));
+        let results = results_dir(&dir);
+        std::fs::create_dir_all(&results).unwrap();
+        std::fs::write(results.join("a.json"), b"{}").unwrap();
+        std::fs::write(results.join("keep.txt"), b"x").unwrap();
+        let now = SystemTime::now();
+        // Younger than the TTL: kept.
+        assert_eq!(sweep(&dir, Duration::from_secs(3600), now), 0);
+        assert!(results.join("a.json").exists());
+        // Two hours later (and past the sweep interval), the file is older than one hour.
+        let later = now + Duration::from_secs(7200);
+        assert_eq!(sweep(&dir, Duration::from_secs(3600), later), 1);
+        assert!(!results.join("a.json").exists());
+        assert!(
+            results.join("keep.txt").exists(),
+            "only stored results are removed"
+        );
+        // Within a minute of the last sweep nothing is scanned.
+        std::fs::write(results.join("b.json"), b"{}").unwrap();
+        assert_eq!(
+            sweep(&dir, Duration::ZERO, later + Duration::from_secs(10)),
+            0
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -18,7 +18,7 @@ use super::schema::{name_arg, object_args, reject_unknown};
 use super::{ErrorType, ToolError, ToolResult};
 use crate::catalog;
 use crate::validate::{ValidationIssue, member_required, type_name, validate_input};
-use catalog_format::format::{OP_DESTRUCTIVE, OP_IDEMPOTENT, OP_READONLY, T_IDEMPOTENCY_TOKEN};
+use catalog_format::format::{OP_IDEMPOTENT, OP_READONLY, T_IDEMPOTENCY_TOKEN};
 
 const TOOL: &str = "aws_execute";
 const ARGS: &[&str] = &[
@@ -75,7 +75,7 @@ pub struct Request {
 pub async fn run(ctx: &ToolContext, args: &Value) -> ToolResult {
     let request = parse(args)?;
     match request.action {
-        Action::Validate => Ok(validated(&request).into()),
+        Action::Validate => Ok(validated(ctx, &request).into()),
         Action::Invoke | Action::Presign => {
             let span = tracing::info_span!(
                 "aws_call",
@@ -94,9 +94,9 @@ pub async fn run(ctx: &ToolContext, args: &Value) -> ToolResult {
 
 /// Checks the request and answers as `validate` does, whatever its action: the synchronous
 /// entry for the CLI, benchmarks and tests.
-pub fn validate(args: &Value) -> ToolResult {
+pub fn validate(ctx: &ToolContext, args: &Value) -> ToolResult {
     let request = parse(args)?;
-    Ok(validated(&request).into())
+    Ok(validated(ctx, &request).into())
 }
 
 /// Steps 1–9 of §1.4.1: the request, checked and with a payload that validates.
@@ -134,9 +134,23 @@ pub fn parse(args: &Value) -> Result<Request, ToolError> {
     })
 }
 
-/// The `validate` answer: the call is well-formed; what kind of call it is.
-fn validated(r: &Request) -> Value {
+/// The `validate` answer: the call is well-formed; what kind of call it is, and the policy's
+/// decision on it (REFERENCE-BEHAVIOUR §1.4.2: evaluated, never enforced, nothing counted).
+fn validated(ctx: &ToolContext, r: &Request) -> Value {
     let op = catalog::operation(r.operation);
+    // The region the call would go to; a list or `*` leaves it open (region rules apply).
+    let region = match &r.region {
+        RegionArg::One(region) => Some(region.as_str()),
+        RegionArg::Default => ctx.config().env_region.as_deref(),
+        RegionArg::Many(_) | RegionArg::All => None,
+    };
+    let payload_bytes = crate::policy::payload_size(&r.payload);
+    let decision =
+        ctx.policy()
+            .decide_for_validate(&super::guard::facts(ctx, r, region, payload_bytes));
+    let config = ctx.config();
+    let confirm =
+        decision.confirmation_gate(config.require_approval, config.auto_approve_destructive);
     let mut out = Map::new();
     out.insert(
         "service".into(),
@@ -145,8 +159,10 @@ fn validated(r: &Request) -> Value {
     out.insert("operation".into(), op.name.as_str().into());
     out.insert("valid".into(), true.into());
     out.insert("readOnly".into(), op.has(OP_READONLY).into());
-    out.insert("destructive".into(), op.has(OP_DESTRUCTIVE).into());
+    out.insert("destructive".into(), decision.destructive.into());
     out.insert("idempotent".into(), op.has(OP_IDEMPOTENT).into());
+    out.insert("requiresConfirmation".into(), confirm.into());
+    out.insert("policy".into(), decision.to_json());
     let filled: Vec<Value> = auto_filled(r).into_iter().map(Value::from).collect();
     if !filled.is_empty() {
         out.insert("autoFilled".into(), Value::Array(filled));
@@ -164,10 +180,21 @@ fn validated(r: &Request) -> Value {
         }
     }
     let mut message = "The payload is valid for this operation.".to_string();
-    if op.has(OP_DESTRUCTIVE) {
+    if decision.destructive {
         message.push_str(" The operation changes or removes existing resources.");
     }
-    message.push_str(" Call it with action 'invoke'.");
+    if !decision.allowed {
+        message.push_str(&format!(
+            " But the server's policy refuses this call: {}",
+            decision.reasons.join("; ")
+        ));
+    } else if confirm {
+        message.push_str(
+            " Calling it with action 'invoke' needs the user's confirmation (see policy.reasons).",
+        );
+    } else {
+        message.push_str(" Call it with action 'invoke'.");
+    }
     out.insert("message".into(), message.into());
     Value::Object(out)
 }

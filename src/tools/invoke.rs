@@ -17,7 +17,8 @@ use tokio::time::Instant;
 use super::context::ToolContext;
 use super::execute::{Action, RegionArg, Request};
 use super::options::{DEFAULT_EXPIRES_IN, DEFAULT_MAX_PAGES, ExecOptions};
-use super::{ErrorType, ToolError, ToolResult};
+use super::{ErrorType, ToolError, ToolResult, guard};
+use crate::audit::{TxId, Verdict};
 use crate::catalog;
 use crate::credentials::{CallerIdentity, CredentialsError, IdentityRequest, Session};
 use crate::invoke::call::{CallError, CallOutput, CallSpec, call, signed_request};
@@ -26,6 +27,7 @@ use crate::invoke::paginate::Pagination;
 use crate::invoke::parse::AwsError;
 use crate::invoke::request::{ChecksumPolicy, PrepareError};
 use crate::invoke::sign::SignatureMode;
+use crate::policy::Decision;
 
 /// Runs an `invoke` or `presign` request.
 pub async fn run(ctx: &ToolContext, r: &Request, o: &ExecOptions) -> ToolResult {
@@ -61,87 +63,179 @@ pub async fn run(ctx: &ToolContext, r: &Request, o: &ExecOptions) -> ToolResult 
         attach_body_file(ctx, r, &mut payload, file)?;
     }
     let regions = regions(ctx, r, o)?;
-    if let Some(reasons) = confirmation_reasons(ctx, r, o) {
-        let first = match &regions {
-            Regions::One(region) => region.clone(),
-            Regions::Many(list) => list.first().cloned().unwrap_or_default(),
-        };
+    let single = matches!(regions, Regions::One(_));
+    let list = match regions {
+        Regions::One(region) => vec![region],
+        Regions::Many(list) => list,
+    };
+    let tx = TxId::new();
+    let audited = !(o.preview && r.action == Action::Invoke);
+
+    // The policy's decision in each region; the refused ones are answered as errors.
+    let payload_bytes = crate::policy::payload_size(&r.payload);
+    let mut allowed: Vec<(usize, String, Decision)> = Vec::with_capacity(list.len());
+    let mut refused: Vec<(usize, String, ToolError)> = Vec::new();
+    for (i, region) in list.into_iter().enumerate() {
+        let d = ctx
+            .policy()
+            .evaluate(&guard::facts(ctx, r, Some(&region), payload_bytes));
+        if d.allowed {
+            allowed.push((i, region, d));
+        } else {
+            if audited {
+                guard::record_denied(ctx, r, &tx, &region, guard::reasons_json(&d));
+            }
+            let e = guard::denied(ctx, r, &region, &d);
+            refused.push((i, region, e));
+        }
+    }
+    if allowed.is_empty() {
+        let (_, _, first) = refused.swap_remove(0);
+        return Err(first);
+    }
+
+    // Consent, once for every region of the call.
+    let mut verdict = Verdict::Allowed;
+    let mut confirmation_id = None;
+    if let Some(reasons) = confirmation_reasons(ctx, r, o, &allowed) {
+        let first = allowed[0].1.clone();
         let session = session(ctx, o, &first).await?;
         let who = identity(ctx, &session, &first).await;
         let label = super::confirmation::region_label(&r.region, &first);
-        super::confirmation::gate(ctx, r, o, &r.payload, &label, &who, &reasons).await?;
-    }
-    match regions {
-        Regions::One(region) => {
-            let budget = ctx.config().max_response_bytes;
-            let mut out = one_region(ctx, r, o, &payload, &region, budget).await?;
-            if let Value::Object(m) = &mut out {
-                let mut head = Map::new();
-                head.insert("service".into(), service_name(r).into());
-                head.insert("operation".into(), op.name.as_str().into());
-                head.insert("region".into(), region.into());
-                head.append(m);
-                return Ok(Value::Object(head).into());
+        match super::confirmation::gate(ctx, r, o, &r.payload, &label, &who, &reasons).await {
+            Ok(id) => {
+                verdict = Verdict::Confirmed;
+                confirmation_id = id;
             }
-            Ok(out.into())
+            Err(e) if e.error_type == ErrorType::ConfirmationRequired => {
+                let pending: Vec<(&str, Value)> = allowed
+                    .iter()
+                    .map(|(_, region, d)| (region.as_str(), guard::reasons_json(d)))
+                    .collect();
+                guard::record_pending(ctx, r, &tx, &pending, &e);
+                return Err(e);
+            }
+            Err(e) => {
+                for (_, region, _) in &allowed {
+                    guard::record_denied(ctx, r, &tx, region, json!({"confirmation": e.message}));
+                }
+                return Err(e);
+            }
         }
-        Regions::Many(list) => {
-            let concurrency = ctx.config().fanout_concurrency;
-            let payload = &payload;
-            // The answer's budget is shared by the regions.
-            let budget = (ctx.config().max_response_bytes / list.len().max(1)).max(4096);
-            let results: Vec<Value> = futures::stream::iter(list)
-                .map(|region| async move {
-                    let mut entry = Map::new();
-                    entry.insert("region".into(), region.clone().into());
-                    match one_region(ctx, r, o, payload, &region, budget).await {
-                        Ok(Value::Object(m)) => entry.extend(m),
-                        Ok(other) => {
-                            entry.insert("result".into(), other);
-                        }
-                        Err(e) => {
-                            let Value::Object(mut err) = e.to_json() else {
-                                return Value::Object(entry);
-                            };
-                            if let Some(v) = err.remove("error") {
-                                entry.insert("error".into(), v);
-                            }
-                        }
+    }
+    let audit = |decision: Decision| CallAudit {
+        tx: tx.clone(),
+        decision,
+        verdict,
+        confirmation_id: confirmation_id.clone(),
+        audited,
+    };
+
+    if single {
+        // `allowed` is not empty (checked above).
+        let (_, region, decision) = allowed.swap_remove(0);
+        let budget = ctx.config().max_response_bytes;
+        let mut out = one_region(ctx, r, o, &payload, &region, budget, audit(decision)).await?;
+        if let Value::Object(m) = &mut out {
+            let mut head = Map::new();
+            head.insert("service".into(), service_name(r).into());
+            head.insert("operation".into(), op.name.as_str().into());
+            head.insert("region".into(), region.into());
+            head.append(m);
+            return Ok(Value::Object(head).into());
+        }
+        return Ok(out.into());
+    }
+
+    let concurrency = ctx.config().fanout_concurrency;
+    let payload = &payload;
+    let regions = allowed.len() + refused.len();
+    // The answer's budget is shared by the regions.
+    let budget = (ctx.config().max_response_bytes / regions.max(1)).max(4096);
+    let mut results: Vec<(usize, Value)> = futures::stream::iter(allowed)
+        .map(|(i, region, decision)| {
+            let audit = audit(decision);
+            async move {
+                let mut entry = Map::new();
+                entry.insert("region".into(), region.clone().into());
+                match one_region(ctx, r, o, payload, &region, budget, audit).await {
+                    Ok(Value::Object(m)) => entry.extend(m),
+                    Ok(other) => {
+                        entry.insert("result".into(), other);
                     }
-                    Value::Object(entry)
-                })
-                .buffered(concurrency)
-                .collect()
-                .await;
-            let failed = results.iter().filter(|v| v.get("error").is_some()).count();
-            Ok(json!({
-                "service": service_name(r),
-                "operation": op.name.as_str(),
-                "regions": results.len(),
-                "failed": failed,
-                "results": results,
-            })
-            .into())
-        }
+                    Err(e) => insert_error(&mut entry, &e),
+                }
+                (i, Value::Object(entry))
+            }
+        })
+        .buffered(concurrency)
+        .collect()
+        .await;
+    for (i, region, e) in refused {
+        let mut entry = Map::new();
+        entry.insert("region".into(), region.into());
+        insert_error(&mut entry, &e);
+        results.push((i, Value::Object(entry)));
+    }
+    results.sort_by_key(|(i, _)| *i);
+    let results: Vec<Value> = results.into_iter().map(|(_, v)| v).collect();
+    let failed = results.iter().filter(|v| v.get("error").is_some()).count();
+    Ok(json!({
+        "service": service_name(r),
+        "operation": op.name.as_str(),
+        "regions": results.len(),
+        "failed": failed,
+        "results": results,
+    })
+    .into())
+}
+
+/// A fan-out entry's `error`, from a region's tool error.
+fn insert_error(entry: &mut Map<String, Value>, e: &ToolError) {
+    if let Value::Object(mut err) = e.to_json()
+        && let Some(v) = err.remove("error")
+    {
+        entry.insert("error".into(), v);
     }
 }
 
-/// Why this call needs the user's confirmation, if it does: a destructive operation (unless
-/// `AWS_MCP_AUTO_APPROVE_DESTRUCTIVE`), or every call under `MCP_REQUIRE_APPROVAL`. A preview
+/// What the audit log records of one region's call.
+struct CallAudit {
+    tx: TxId,
+    decision: Decision,
+    verdict: Verdict,
+    confirmation_id: Option<String>,
+    /// `false` for a preview (nothing is sent, nothing recorded).
+    audited: bool,
+}
+
+/// Why this call needs the user's confirmation, if it does: the policy's sources in any of its
+/// regions (destructive unless `AWS_MCP_AUTO_APPROVE_DESTRUCTIVE` and nothing else asks, a
+/// risk label, a `confirm_when` rule), or every call under `MCP_REQUIRE_APPROVAL`. A preview
 /// sends nothing and needs none.
-fn confirmation_reasons(ctx: &ToolContext, r: &Request, o: &ExecOptions) -> Option<Vec<String>> {
+fn confirmation_reasons(
+    ctx: &ToolContext,
+    r: &Request,
+    o: &ExecOptions,
+    allowed: &[(usize, String, Decision)],
+) -> Option<Vec<String>> {
     if o.preview && r.action == Action::Invoke {
         return None;
     }
+    let config = ctx.config();
     let mut reasons = Vec::new();
-    if ctx.config().require_approval {
+    if config.require_approval {
         reasons
             .push("the server requires approval of every call (MCP_REQUIRE_APPROVAL)".to_string());
     }
-    if catalog::operation(r.operation).has(catalog_format::format::OP_DESTRUCTIVE)
-        && !ctx.config().auto_approve_destructive
-    {
-        reasons.push("the operation changes or deletes existing resources".to_string());
+    for (_, _, d) in allowed {
+        if d.confirmation_gate(false, config.auto_approve_destructive) {
+            for reason in &d.reasons {
+                if !reasons.contains(reason) {
+                    reasons.push(reason.clone());
+                }
+            }
+        }
     }
     (!reasons.is_empty()).then_some(reasons)
 }
@@ -247,8 +341,7 @@ fn has_endpoint(r: &Request, region: &str) -> bool {
     .is_some()
 }
 
-/// The call in one region: `{result, identity, requestId, durationMs, attempts}` (or the
-/// preview / presigned URL).
+/// The call in one region, under the policy's rate caps and recorded in the audit log.
 async fn one_region(
     ctx: &ToolContext,
     r: &Request,
@@ -256,6 +349,57 @@ async fn one_region(
     payload: &Map<String, Value>,
     region: &str,
     budget_bytes: usize,
+    audit: CallAudit,
+) -> Result<Value, ToolError> {
+    if !audit.audited {
+        return call_region(ctx, r, o, payload, region, budget_bytes, &mut None).await;
+    }
+    if let Err(e) = ctx.policy().admit(&audit.decision) {
+        guard::record_denied(ctx, r, &audit.tx, region, json!({"rateLimit": e.reason}));
+        return Err(guard::rate_limited(r, &e));
+    }
+    let record = guard::record(
+        ctx,
+        r,
+        &audit.tx,
+        region,
+        audit.verdict,
+        guard::reasons_json(&audit.decision),
+        audit.confirmation_id.clone(),
+    );
+    // Committed before AWS is called: a call the log cannot record is refused (fail closed).
+    let handle = ctx
+        .shared
+        .audit
+        .begin(record, &Value::Object(r.payload.clone()))
+        .await
+        .map_err(|e| guard::audit_unavailable(&e))?;
+    let (op_id, tx_id) = (handle.id().clone(), handle.tx().clone());
+    let mut full = None;
+    let mut result = call_region(ctx, r, o, payload, region, budget_bytes, &mut full).await;
+    handle.finish(guard::outcome(&result, full));
+    if ctx.shared.audit.is_enabled()
+        && let Ok(Value::Object(answer)) = &mut result
+    {
+        answer.insert(
+            "audit".into(),
+            json!({"txId": tx_id.as_str(), "opId": op_id.as_str()}),
+        );
+    }
+    result
+}
+
+/// The call in one region: `{result, identity, requestId, durationMs, attempts}` (or the
+/// preview / presigned URL). `full_result` receives the output before the answer's budget
+/// trims it, when the audit log records responses.
+async fn call_region(
+    ctx: &ToolContext,
+    r: &Request,
+    o: &ExecOptions,
+    payload: &Map<String, Value>,
+    region: &str,
+    budget_bytes: usize,
+    full_result: &mut Option<Value>,
 ) -> Result<Value, ToolError> {
     let started = Instant::now();
     let session = session(ctx, o, region).await?;
@@ -377,6 +521,9 @@ async fn one_region(
         result = project(&query.0, result)?;
     }
     let mut answer = Map::new();
+    if ctx.shared.audit.is_enabled() {
+        *full_result = Some(result.clone());
+    }
     let (result, trimmed) = fit_budget(ctx, r, o, region, result, budget_bytes);
     answer.insert("result".into(), result);
     if let Some(t) = trimmed {
@@ -510,7 +657,8 @@ fn fit_budget(
     if untouched {
         return (result, None);
     }
-    let full = result.clone();
+    // The full result is kept on disk for the cursor: secrets masked (no secret is persisted).
+    let full = ctx.shared.audit.masker().mask_output(r.operation, &result);
     let (trimmed, report) = budget::apply(result, &budget);
     if report.is_empty() {
         return (trimmed, None);
@@ -519,6 +667,7 @@ fn fit_budget(
     extra.insert("truncated".into(), report.to_json());
     match super::cursor::store(
         &ctx.config().artifact_dir,
+        ctx.config().result_ttl,
         &ctx.principal,
         service_name(r),
         catalog::operation(r.operation).name.as_str(),

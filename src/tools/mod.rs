@@ -10,6 +10,7 @@ pub mod confirmation;
 pub mod context;
 pub mod cursor;
 pub mod execute;
+pub mod guard;
 pub mod invoke;
 pub mod options;
 pub mod schema;
@@ -64,6 +65,12 @@ pub enum ErrorType {
     ConfirmationRequired,
     /// The confirmation token given does not confirm this call.
     InvalidConfirmationToken,
+    /// The policy refuses the call.
+    PolicyDenied,
+    /// A rate cap of the policy is full: retry later.
+    RateLimited,
+    /// The audit log cannot record the call, so it is refused (`AUDIT_FAIL_MODE=closed`).
+    AuditUnavailable,
 }
 
 impl ErrorType {
@@ -88,6 +95,9 @@ impl ErrorType {
             ErrorType::InternalError => "InternalError",
             ErrorType::ConfirmationRequired => "ConfirmationRequired",
             ErrorType::InvalidConfirmationToken => "InvalidConfirmationToken",
+            ErrorType::PolicyDenied => "PolicyDenied",
+            ErrorType::RateLimited => "RateLimited",
+            ErrorType::AuditUnavailable => "AuditUnavailable",
         }
     }
 
@@ -97,7 +107,10 @@ impl ErrorType {
     pub fn retryable(self) -> bool {
         matches!(
             self,
-            ErrorType::ValidationError | ErrorType::Timeout | ErrorType::NetworkError
+            ErrorType::ValidationError
+                | ErrorType::Timeout
+                | ErrorType::NetworkError
+                | ErrorType::RateLimited
         )
     }
 }

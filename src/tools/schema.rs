@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::{ErrorType, ToolContext, ToolError, ToolOutput, ToolResult, cache::ReplyCache};
 use crate::catalog;
+use crate::policy::Exposure;
 
 /// The tool's name, for messages.
 const TOOL: &str = "aws_get_operation_schema";
@@ -21,14 +22,50 @@ const DESCRIPTION_CHARS: usize = 1200;
 /// Bytes of serialised replies kept (the largest, ec2 RunInstances, is about 45 KB).
 const CACHE_BUDGET_BYTES: usize = 8 * 1024 * 1024;
 
-pub fn run(_ctx: &ToolContext, args: &Value) -> ToolResult {
+pub fn run(ctx: &ToolContext, args: &Value) -> ToolResult {
     let example = r#"{"service": "s3", "operation": "PutObject"}"#;
     let map = object_args(TOOL, args, example)?;
     reject_unknown(TOOL, map, ARGS, example)?;
     let service = name_arg(TOOL, map, "service", example)?;
     let operation = name_arg(TOOL, map, "operation", example)?;
     let (_, op) = catalog::resolve_operation(service, operation)?;
-    Ok(ToolOutput::Json(reply_json(op)))
+    if ctx.policy().exposure(op) == Exposure::Hidden {
+        return Err(not_allowed(ctx, op));
+    }
+    let config = ctx.config();
+    let text = reply_json(op);
+    if !ctx
+        .policy()
+        .always_confirms(op, config.require_approval, config.auto_approve_destructive)
+    {
+        return Ok(ToolOutput::Json(text));
+    }
+    // The cached reply is an object: the flag goes first.
+    let body = text.strip_prefix('{').unwrap_or(&text);
+    Ok(ToolOutput::Json(
+        format!("{{\"requiresConfirmation\":true,{body}").into(),
+    ))
+}
+
+/// `OperationNotAllowed`: the policy refuses every call of `op` (REFERENCE-BEHAVIOUR §1.4.1
+/// step 8), so search does not list it and schema does not describe it.
+pub fn not_allowed(ctx: &ToolContext, op: u32) -> ToolError {
+    let o = catalog::operation(op);
+    let service = catalog::service(o.service.to_native()).name.as_str();
+    ToolError::new(
+        ErrorType::OperationNotAllowed,
+        format!(
+            "Operation is not allowlisted: {service}:{} (the server's policy refuses every call \
+             of it)",
+            o.name.as_str()
+        ),
+        format!(
+            "Use aws_search_operations to find an allowed operation; the policy is {}.",
+            ctx.policy().source()
+        ),
+    )
+    .with("service", service)
+    .with("operation", o.name.as_str())
 }
 
 /// The reply for operation `op` as compact JSON, from the cache or rendered and cached.

@@ -6,12 +6,16 @@
 //! `{"count", "query", "results": [{"service", "operation", "summary", "readOnly",
 //! "destructive", "score"}]}`, plus `serviceHint` (canonical) when one was given and a `hint`
 //! when nothing matched.
+//!
+//! Only what the policy lets someone call is searched (`Policy::exposure`); an operation every
+//! call of which needs confirmation carries `"requiresConfirmation": true`.
 
 use serde_json::{Map, Value, json};
 
 use crate::catalog;
+use crate::policy::Exposure;
 use crate::tools::{ErrorType, ToolContext, ToolError, ToolResult};
-use catalog_format::format::{OP_DESTRUCTIVE, OP_READONLY};
+use catalog_format::format::OP_READONLY;
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 256;
@@ -30,13 +34,16 @@ fn invalid(message: impl Into<String>, hint: impl Into<String>) -> ToolError {
 /// Runs the tool.
 // The signature is the tools' contract (`ToolResult`); ToolError is large but rare.
 #[allow(clippy::result_large_err)]
-pub fn run(_ctx: &ToolContext, args: &Value) -> ToolResult {
+pub fn run(ctx: &ToolContext, args: &Value) -> ToolResult {
     let args = parse_args(args)?;
     let service = match &args.service_hint {
         Some(name) => Some(catalog::resolve_service(name)?),
         None => None,
     };
-    let hits = catalog::search::search(&args.query, service, args.limit);
+    let policy = ctx.policy();
+    let hits = catalog::search::search_where(&args.query, service, args.limit, &|op| {
+        policy.exposure(op) != Exposure::Hidden
+    });
     let cat = catalog::get();
     let mut results = Vec::with_capacity(hits.len());
     for hit in &hits {
@@ -46,14 +53,23 @@ pub fn run(_ctx: &ToolContext, args: &Value) -> ToolResult {
         let Some(svc) = cat.services.get(op.service.to_native() as usize) else {
             continue;
         };
-        results.push(json!({
+        let mut entry = json!({
             "service": svc.name.as_str(),
             "operation": op.name.as_str(),
             "summary": catalog_format::text::cut_at_word(op.summary.as_str(), SUMMARY_CHARS),
             "readOnly": op.has(OP_READONLY),
-            "destructive": op.has(OP_DESTRUCTIVE),
+            "destructive": policy.is_destructive(hit.op),
             "score": (f64::from(hit.score) * 100.0).round() / 100.0,
-        }));
+        });
+        let config = ctx.config();
+        if policy.always_confirms(
+            hit.op,
+            config.require_approval,
+            config.auto_approve_destructive,
+        ) {
+            entry["requiresConfirmation"] = true.into();
+        }
+        results.push(entry);
     }
     let mut out = Map::new();
     out.insert("count".into(), results.len().into());
@@ -62,7 +78,15 @@ pub fn run(_ctx: &ToolContext, args: &Value) -> ToolResult {
         out.insert("serviceHint".into(), s.name.as_str().into());
     }
     if results.is_empty() {
-        out.insert("hint".into(), no_match_hint(service.is_some()).into());
+        let hint = match service {
+            Some(s) if !policy.service_visible(s) => format!(
+                "The server's policy ({}) allows no operation of {}.",
+                policy.source(),
+                catalog::service(s).name.as_str()
+            ),
+            _ => no_match_hint(service.is_some()),
+        };
+        out.insert("hint".into(), hint.into());
     }
     out.insert("results".into(), Value::Array(results));
     Ok(Value::Object(out).into())

@@ -30,6 +30,8 @@ ISOLATED_ENV = {
     "AWS_CONFIG_FILE": os.path.join(_EMPTY_HOME, "no-config"),
     "AWS_SHARED_CREDENTIALS_FILE": os.path.join(_EMPTY_HOME, "no-credentials"),
     "AWS_EC2_METADATA_DISABLED": "true",
+    # The audit log opens at start: keep it out of the working directory.
+    "SQLITE_PATH": os.path.join(_EMPTY_HOME, "audit", "aws_mcp.sqlite"),
 }
 
 

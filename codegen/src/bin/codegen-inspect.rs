@@ -91,7 +91,6 @@ fn sizes(c: &codegen::format::Catalog) -> Vec<(&'static str, usize)> {
         .filter_map(|r| rkyv::to_bytes::<rkyv::rancor::Error>(r).ok())
         .map(|b| b.len())
         .sum();
-    let tests: usize = c.services.iter().map(|s| s.endpoint_tests.len()).sum();
     let trait_docs: usize = c
         .shapes
         .iter()
@@ -111,7 +110,6 @@ fn sizes(c: &codegen::format::Catalog) -> Vec<(&'static str, usize)> {
         ("summaries", summaries),
         ("examples", examples),
         ("endpoint rulesets", rules),
-        ("endpoint tests", tests),
         ("shape/member docs", trait_docs),
         ("shape ids", ids),
     ]

@@ -172,7 +172,6 @@ impl Lowerer {
             .map(html_to_text)
             .unwrap_or_default();
         let first_paragraph = doc.lines().next().unwrap_or("");
-        let minified = |key: &str| t.get(key).map(Value::to_string).unwrap_or_default();
 
         let endpoint_rules = t.get("smithy.rules#endpointRuleSet").and_then(|v| {
             let mut unknown = Vec::new();
@@ -244,7 +243,6 @@ impl Lowerer {
             first_op,
             op_count: op_ids.len() as u32,
             endpoint_rules,
-            endpoint_tests: minified("smithy.rules#endpointTests"),
             client_context_params: client_context_params(t.get("smithy.rules#clientContextParams")),
         })
     }

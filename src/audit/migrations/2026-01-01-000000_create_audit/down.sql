@@ -1,0 +1,4 @@
+DROP TABLE writers;
+DROP TABLE artifacts;
+DROP TABLE operations;
+DROP TABLE transactions;

@@ -1,0 +1,1309 @@
+//! The writer: one thread owns the SQLite connection and applies the tools' messages in
+//! order, many per transaction. Rows are committed (and `begin` acknowledged) first; then the
+//! artifact files are written and their rows added, so that `begin` waits for one small
+//! commit only. Every minute it refreshes its heartbeat and closes orphaned rows; every day
+//! (and at start) it applies the retention.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, mpsc};
+use std::time::{Duration, Instant, SystemTime};
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use serde_json::{Value, json};
+
+use super::schema::{
+    ArtifactRow, NewTransaction, OperationEnd, OperationRow, WriterRow, artifacts, operations,
+    transactions, writers,
+};
+use super::{AuditConfig, AuditError, Masker, OperationId, Status, TxId, rfc3339};
+
+/// The migrations, embedded in the binary.
+pub(crate) const MIGRATIONS: EmbeddedMigrations = embed_migrations!("src/audit/migrations");
+
+/// SQLite's wait for a lock held by another connection (another server on the same file).
+const BUSY_TIMEOUT_MS: u32 = 2000;
+/// Messages applied in one transaction at most.
+const BATCH: usize = 256;
+/// How often the writer wakes without messages; its heartbeat period.
+const TICK: Duration = Duration::from_secs(15);
+/// Orphaned rows are looked for this often.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
+/// A writer whose heartbeat is older than this is gone.
+const HEARTBEAT_STALE: Duration = Duration::from_secs(90);
+/// Retention runs this often (and at start).
+const RETENTION_EVERY: Duration = Duration::from_secs(24 * 3600);
+/// After a failure to open, the next attempt waits this long.
+const REOPEN_AFTER: Duration = Duration::from_secs(5);
+/// Rows deleted per statement by the retention.
+const DELETE_CHUNK: usize = 500;
+
+/// How an operation ended, as sent to the writer.
+#[derive(Debug, Clone)]
+pub(crate) struct End {
+    pub row: OperationEnd,
+}
+
+impl End {
+    pub(crate) fn interrupted(code: &str, message: &str) -> End {
+        End {
+            row: OperationEnd {
+                status: Status::Interrupted.as_str().to_string(),
+                finished_at: Some(rfc3339(SystemTime::now())),
+                error_code: Some(code.to_string()),
+                error_message: Some(message.to_string()),
+                ..OperationEnd::default()
+            },
+        }
+    }
+}
+
+type Ack = tokio::sync::oneshot::Sender<Result<(OperationId, TxId), AuditError>>;
+
+enum Msg {
+    /// A started row; acknowledged once committed.
+    Begin {
+        row: Box<OperationRow>,
+        request: Value,
+        ack: Ack,
+    },
+    /// A denied or pending row (not acknowledged).
+    Insert {
+        row: Box<OperationRow>,
+        request: Value,
+    },
+    /// An outcome, and the response to store (operation index, raw output).
+    End {
+        op: OperationId,
+        end: Box<End>,
+        response: Option<(u32, Value)>,
+    },
+    Flush(tokio::sync::oneshot::Sender<()>),
+    Shutdown(mpsc::Sender<()>),
+}
+
+impl Msg {
+    /// Whether the message counts against the queue capacity.
+    fn counted(&self) -> bool {
+        matches!(self, Msg::Begin { .. } | Msg::Insert { .. })
+    }
+}
+
+/// The result of opening the database, once known.
+#[derive(Default)]
+struct Ready {
+    state: Mutex<Option<Result<(), AuditError>>>,
+    cond: Condvar,
+}
+
+/// The tools' side of the writer. Cheap to clone.
+#[derive(Clone)]
+pub(crate) struct Handle {
+    tx: mpsc::Sender<Msg>,
+    queued: Arc<AtomicUsize>,
+    capacity: usize,
+    ready: Arc<Ready>,
+}
+
+impl std::fmt::Debug for Handle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("writer::Handle")
+            .field("queued", &self.queued.load(Ordering::Relaxed))
+            .field("capacity", &self.capacity)
+            .finish()
+    }
+}
+
+impl Handle {
+    /// Starts the writer thread; it opens the database in the background.
+    pub(crate) fn spawn(config: &AuditConfig, masker: &Masker) -> Result<Handle, AuditError> {
+        let (tx, rx) = mpsc::channel();
+        let queued = Arc::new(AtomicUsize::new(0));
+        let ready = Arc::new(Ready::default());
+        let mut writer = Writer::new(
+            config.clone(),
+            masker.clone(),
+            queued.clone(),
+            ready.clone(),
+        );
+        std::thread::Builder::new()
+            .name("audit-writer".to_string())
+            .spawn(move || writer.run(rx))
+            .map_err(|e| AuditError::Unavailable {
+                detail: format!("cannot start the writer thread: {e}"),
+            })?;
+        Ok(Handle {
+            tx,
+            queued,
+            capacity: config.queue_capacity.max(1),
+            ready,
+        })
+    }
+
+    /// Waits until the first attempt to open the database is over; its result.
+    pub(crate) fn wait_ready(&self) -> Result<(), AuditError> {
+        let Ok(mut state) = self.ready.state.lock() else {
+            return Err(unavailable("the writer's state is poisoned"));
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while state.is_none() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(unavailable("the database did not open within 60 s"));
+            }
+            state = match self.ready.cond.wait_timeout(state, left) {
+                Ok((s, _)) => s,
+                Err(_) => return Err(unavailable("the writer's state is poisoned")),
+            };
+        }
+        state.clone().unwrap_or(Ok(()))
+    }
+
+    fn send_counted(&self, msg: Msg) -> Result<(), AuditError> {
+        if self.queued.fetch_add(1, Ordering::AcqRel) >= self.capacity {
+            self.queued.fetch_sub(1, Ordering::AcqRel);
+            return Err(AuditError::QueueFull {
+                capacity: self.capacity,
+            });
+        }
+        self.tx.send(msg).map_err(|_| {
+            self.queued.fetch_sub(1, Ordering::AcqRel);
+            unavailable("the writer has stopped")
+        })
+    }
+
+    /// Sends a started row and waits (at most `timeout`) until it is committed; the row's
+    /// effective ids (a confirmed call takes over its pending row).
+    pub(crate) async fn begin(
+        &self,
+        row: OperationRow,
+        request: Value,
+        timeout: Duration,
+    ) -> Result<(OperationId, TxId), AuditError> {
+        let (ack, done) = tokio::sync::oneshot::channel();
+        self.send_counted(Msg::Begin {
+            row: Box::new(row),
+            request,
+            ack,
+        })?;
+        match tokio::time::timeout(timeout, done).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => Err(unavailable("the writer stopped before answering")),
+            Err(_) => Err(AuditError::Timeout {
+                ms: timeout.as_millis() as u64,
+            }),
+        }
+    }
+
+    /// Sends a denied or pending row.
+    pub(crate) fn insert(&self, row: OperationRow, request: Value) -> Result<(), AuditError> {
+        self.send_counted(Msg::Insert {
+            row: Box::new(row),
+            request,
+        })
+    }
+
+    /// Sends an outcome. Not counted against the capacity: every outcome belongs to a row
+    /// that was admitted, so their number is bounded by the calls in flight.
+    pub(crate) fn end(&self, op: OperationId, end: End, response: Option<(u32, Value)>) {
+        let status = end.row.status.clone();
+        if self
+            .tx
+            .send(Msg::End {
+                op: op.clone(),
+                end: Box::new(end),
+                response,
+            })
+            .is_err()
+        {
+            tracing::error!(
+                target: "aws_exec_mcp::audit",
+                op = %op,
+                status = %status,
+                "audit: the outcome of operation {op} ({status}) cannot be recorded: the writer \
+                 has stopped"
+            );
+        }
+    }
+
+    pub(crate) async fn flush(&self) {
+        let (ack, done) = tokio::sync::oneshot::channel();
+        if self.tx.send(Msg::Flush(ack)).is_ok() {
+            let _ = done.await;
+        }
+    }
+
+    pub(crate) fn shutdown(&self, timeout: Duration) {
+        let (ack, done) = mpsc::channel();
+        if self.tx.send(Msg::Shutdown(ack)).is_ok() {
+            let _ = done.recv_timeout(timeout);
+        }
+    }
+}
+
+fn unavailable(detail: &str) -> AuditError {
+    AuditError::Unavailable {
+        detail: detail.to_string(),
+    }
+}
+
+/// The writer thread's state.
+pub(crate) struct Writer {
+    config: AuditConfig,
+    masker: Masker,
+    id: String,
+    pid: i64,
+    host: String,
+    conn: Option<SqliteConnection>,
+    /// Why the database is not open, and when to try again.
+    failure: Option<(AuditError, Instant)>,
+    /// The canonical artifact directory, once created.
+    artifact_dir: Option<PathBuf>,
+    /// Checkpoints the WAL beside the writer (dropped: it stops).
+    checkpointer: Option<Checkpointer>,
+    queued: Arc<AtomicUsize>,
+    ready: Arc<Ready>,
+    last_heartbeat: Instant,
+    last_sweep: Instant,
+    last_retention: Option<Instant>,
+}
+
+/// What a message did, for the artifacts and acknowledgements after the commit.
+struct Applied {
+    op: String,
+    tx: String,
+}
+
+impl Writer {
+    fn new(
+        config: AuditConfig,
+        masker: Masker,
+        queued: Arc<AtomicUsize>,
+        ready: Arc<Ready>,
+    ) -> Writer {
+        Writer {
+            config,
+            masker,
+            id: uuid::Uuid::new_v4().simple().to_string(),
+            pid: i64::from(std::process::id()),
+            host: hostname(),
+            conn: None,
+            failure: None,
+            artifact_dir: None,
+            checkpointer: None,
+            queued,
+            ready,
+            last_heartbeat: Instant::now(),
+            last_sweep: Instant::now(),
+            last_retention: None,
+        }
+    }
+
+    fn run(&mut self, rx: mpsc::Receiver<Msg>) {
+        let opened = self.open();
+        if let Err(e) = &opened {
+            tracing::error!(target: "aws_exec_mcp::audit", "{e}");
+        }
+        if let Ok(mut state) = self.ready.state.lock() {
+            *state = Some(opened);
+            self.ready.cond.notify_all();
+        }
+        loop {
+            let first = match rx.recv_timeout(TICK) {
+                Ok(msg) => Some(msg),
+                Err(mpsc::RecvTimeoutError::Timeout) => None,
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            };
+            let mut batch: Vec<Msg> = first.into_iter().collect();
+            while batch.len() < BATCH {
+                match rx.try_recv() {
+                    Ok(msg) => batch.push(msg),
+                    Err(_) => break,
+                }
+            }
+            let mut stop = None;
+            let mut flushes = Vec::new();
+            let mut work = Vec::new();
+            for msg in batch {
+                match msg {
+                    Msg::Flush(ack) => flushes.push(ack),
+                    Msg::Shutdown(done) => stop = Some(done),
+                    other => work.push(other),
+                }
+            }
+            if stop.is_some() {
+                // Everything sent before the shutdown is written too.
+                while let Ok(msg) = rx.try_recv() {
+                    match msg {
+                        Msg::Flush(ack) => flushes.push(ack),
+                        Msg::Shutdown(_) => {}
+                        other => work.push(other),
+                    }
+                }
+            }
+            if !work.is_empty() {
+                self.write(work);
+            }
+            for ack in flushes {
+                let _ = ack.send(());
+            }
+            if let Some(done) = stop {
+                self.close();
+                let _ = done.send(());
+                return;
+            }
+            self.housekeeping(SystemTime::now());
+        }
+        self.close();
+    }
+
+    /// Opens the database: pragmas, migrations, this writer's row, then crash recovery and
+    /// retention.
+    fn open(&mut self) -> Result<(), AuditError> {
+        let path = self.config.sqlite_path.clone();
+        let open_error = |detail: String| AuditError::Open {
+            path: path.display().to_string(),
+            detail,
+        };
+        let conn = match open_connection(&path, self.config.wal) {
+            Ok(c) => c,
+            Err(e) => {
+                let e = open_error(e);
+                self.failure = Some((e.clone(), Instant::now() + REOPEN_AFTER));
+                return Err(e);
+            }
+        };
+        let mut conn = conn;
+        if self.config.wal {
+            // Checkpoints (the only fsyncs in WAL mode with synchronous=NORMAL) move to their
+            // own thread and connection, off the path of `begin`; without that thread SQLite
+            // checkpoints inside a commit every 1000 pages (a p99 of ~15 ms here).
+            self.checkpointer = None;
+            match Checkpointer::spawn(&path) {
+                Ok(c) => {
+                    self.checkpointer = Some(c);
+                    let _ = conn.batch_execute("PRAGMA wal_autocheckpoint = 0;");
+                }
+                Err(e) => tracing::warn!(
+                    target: "aws_exec_mcp::audit",
+                    "audit: no checkpoint thread ({e}); SQLite checkpoints inline"
+                ),
+            }
+        }
+        self.conn = Some(conn);
+        let now = SystemTime::now();
+        let me = WriterRow {
+            id: self.id.clone(),
+            pid: self.pid,
+            host: self.host.clone(),
+            started_at: rfc3339(now),
+            heartbeat_at: rfc3339(now),
+        };
+        if let Some(c) = self.conn.as_mut()
+            && let Err(e) = diesel::insert_into(writers::table).values(&me).execute(c)
+        {
+            let e = open_error(format!("cannot register the writer: {e}"));
+            self.conn = None;
+            self.failure = Some((e.clone(), Instant::now() + REOPEN_AFTER));
+            return Err(e);
+        }
+        self.failure = None;
+        self.artifact_dir = match prepare_dir(&self.config.artifact_dir) {
+            Ok(dir) => Some(dir),
+            Err(e) => {
+                tracing::error!(
+                    target: "aws_exec_mcp::audit",
+                    "audit: the artifact directory {} cannot be used ({e}): rows are recorded \
+                     without their request and response files",
+                    self.config.artifact_dir.display()
+                );
+                None
+            }
+        };
+        self.sweep(now);
+        self.retention(now);
+        self.last_sweep = Instant::now();
+        self.last_heartbeat = Instant::now();
+        Ok(())
+    }
+
+    /// Applies a batch: rows in one transaction (each message in a savepoint), then the
+    /// acknowledgements, then the artifacts.
+    fn write(&mut self, work: Vec<Msg>) {
+        let _span = tracing::debug_span!("audit.write", messages = work.len()).entered();
+        if self.conn.is_none()
+            && self
+                .failure
+                .as_ref()
+                .is_none_or(|(_, retry)| Instant::now() >= *retry)
+        {
+            match self.open() {
+                Ok(()) => {
+                    tracing::warn!(target: "aws_exec_mcp::audit", "audit: the log is open again")
+                }
+                Err(e) => tracing::error!(target: "aws_exec_mcp::audit", "{e}"),
+            }
+        }
+        let writer_id = self.id.clone();
+        let results: Vec<Result<Applied, AuditError>> = match self.conn.as_mut() {
+            None => {
+                let why = self
+                    .failure
+                    .as_ref()
+                    .map(|(e, _)| e.clone())
+                    .unwrap_or_else(|| unavailable("the audit log is not open"));
+                work.iter().map(|_| Err(why.clone())).collect()
+            }
+            Some(conn) => {
+                let applied = conn.immediate_transaction(|c| {
+                    let mut out = Vec::with_capacity(work.len());
+                    for msg in &work {
+                        let r = c.transaction(|c| apply(c, msg, &writer_id));
+                        out.push(r.map_err(|e| AuditError::Write {
+                            detail: e.to_string(),
+                        }));
+                    }
+                    Ok::<_, diesel::result::Error>(out)
+                });
+                match applied {
+                    Ok(out) => out,
+                    Err(e) => {
+                        let why = AuditError::Write {
+                            detail: format!("the transaction failed: {e}"),
+                        };
+                        work.iter().map(|_| Err(why.clone())).collect()
+                    }
+                }
+            }
+        };
+        let mut documents = Vec::new();
+        for (msg, result) in work.into_iter().zip(results) {
+            if msg.counted() {
+                self.queued.fetch_sub(1, Ordering::AcqRel);
+            }
+            match (msg, result) {
+                (Msg::Begin { ack, request, .. }, Ok(a)) => {
+                    documents.push((a.op.clone(), a.tx.clone(), "request", None, request));
+                    let _ = ack.send(Ok((OperationId(a.op), TxId(a.tx))));
+                }
+                (Msg::Begin { ack, row, .. }, Err(e)) => {
+                    log_lost(
+                        &row.id,
+                        &row.status,
+                        &format!("{}:{}", row.service, row.operation),
+                        &e.to_string(),
+                    );
+                    let _ = ack.send(Err(e));
+                }
+                (Msg::Insert { request, .. }, Ok(a)) => {
+                    documents.push((a.op, a.tx, "request", None, request));
+                }
+                (Msg::Insert { row, .. }, Err(why)) => {
+                    log_lost(
+                        &row.id,
+                        &row.status,
+                        &format!("{}:{}", row.service, row.operation),
+                        &why.to_string(),
+                    );
+                }
+                (Msg::End { response, .. }, Ok(a)) => {
+                    if let Some((op, value)) = response {
+                        documents.push((a.op, a.tx, "response", Some(op), value));
+                    }
+                }
+                (Msg::End { op, end, .. }, Err(why)) => {
+                    log_lost(op.as_str(), &end.row.status, "outcome", &why.to_string());
+                }
+                (Msg::Flush(_) | Msg::Shutdown(_), _) => {}
+            }
+        }
+        self.artifacts(documents);
+    }
+
+    /// Writes the masked documents as files and records them.
+    fn artifacts(&mut self, documents: Vec<(String, String, &'static str, Option<u32>, Value)>) {
+        if documents.is_empty() || self.config.artifact_max_bytes == 0 {
+            return;
+        }
+        let Some(dir) = self.artifact_dir.clone() else {
+            return;
+        };
+        let now = SystemTime::now();
+        let mut rows = Vec::new();
+        for (op, tx, kind, output_of, value) in documents {
+            // Requests were masked on the caller's side; responses are masked here.
+            let value = match output_of {
+                Some(op_idx) => self.masker.mask_output(op_idx, &value),
+                None => value,
+            };
+            match write_document(&dir, &op, kind, &value, self.config.artifact_max_bytes, now) {
+                Ok((path, bytes, sha256, truncated)) => rows.push(ArtifactRow {
+                    id: uuid::Uuid::new_v4().simple().to_string(),
+                    op_id: op,
+                    tx_id: tx,
+                    kind: kind.to_string(),
+                    path: path.display().to_string(),
+                    bytes: bytes as i64,
+                    sha256,
+                    truncated,
+                    created_at: rfc3339(now),
+                }),
+                Err(e) => tracing::error!(
+                    target: "aws_exec_mcp::audit",
+                    op = %op,
+                    "audit: the {kind} artifact of operation {op} cannot be written: {e}"
+                ),
+            }
+        }
+        let Some(conn) = self.conn.as_mut() else {
+            return;
+        };
+        if rows.is_empty() {
+            return;
+        }
+        let inserted = conn.immediate_transaction(|c| {
+            diesel::insert_into(artifacts::table)
+                .values(&rows)
+                .execute(c)
+        });
+        if let Err(e) = inserted {
+            for r in &rows {
+                let _ = std::fs::remove_file(&r.path);
+                tracing::error!(
+                    target: "aws_exec_mcp::audit",
+                    op = %r.op_id,
+                    "audit: the {} artifact of operation {} cannot be recorded: {e}",
+                    r.kind,
+                    r.op_id
+                );
+            }
+        }
+    }
+
+    /// Heartbeat, sweep and retention when due.
+    fn housekeeping(&mut self, now: SystemTime) {
+        if self.conn.is_none() {
+            if self
+                .failure
+                .as_ref()
+                .is_none_or(|(_, retry)| Instant::now() >= *retry)
+                && self.open().is_ok()
+            {
+                tracing::warn!(target: "aws_exec_mcp::audit", "audit: the log is open again");
+            }
+            return;
+        }
+        if self.last_heartbeat.elapsed() >= TICK {
+            self.heartbeat(now);
+            self.last_heartbeat = Instant::now();
+        }
+        if self.last_sweep.elapsed() >= SWEEP_EVERY {
+            self.sweep(now);
+            self.last_sweep = Instant::now();
+        }
+        if self
+            .last_retention
+            .is_none_or(|t| t.elapsed() >= RETENTION_EVERY)
+        {
+            self.retention(now);
+        }
+    }
+
+    fn heartbeat(&mut self, now: SystemTime) {
+        let Some(c) = self.conn.as_mut() else { return };
+        let me = WriterRow {
+            id: self.id.clone(),
+            pid: self.pid,
+            host: self.host.clone(),
+            started_at: rfc3339(now),
+            heartbeat_at: rfc3339(now),
+        };
+        let result = diesel::update(writers::table.find(&self.id))
+            .set(writers::heartbeat_at.eq(rfc3339(now)))
+            .execute(c)
+            .and_then(|n| {
+                if n == 0 {
+                    diesel::insert_into(writers::table).values(&me).execute(c)
+                } else {
+                    Ok(n)
+                }
+            });
+        if let Err(e) = result {
+            tracing::error!(target: "aws_exec_mcp::audit", "audit: heartbeat failed: {e}");
+        }
+    }
+
+    /// Closes rows left open by writers that are gone, or past their deadline, as
+    /// `interrupted`.
+    pub(crate) fn sweep(&mut self, now: SystemTime) {
+        let Some(c) = self.conn.as_mut() else { return };
+        let me = self.id.clone();
+        let host = self.host.clone();
+        let result = c.immediate_transaction(|c| sweep(c, now, &me, &host));
+        match result {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(
+                target: "aws_exec_mcp::audit",
+                "audit: {n} operations left open (a server stopped, or a call outlived its \
+                 deadline) closed as interrupted"
+            ),
+            Err(e) => tracing::error!(target: "aws_exec_mcp::audit", "audit: sweep failed: {e}"),
+        }
+    }
+
+    /// Deletes rows and artifact files older than the retention.
+    pub(crate) fn retention(&mut self, now: SystemTime) {
+        self.last_retention = Some(Instant::now());
+        let days = self.config.retention_days;
+        if days == 0 {
+            return;
+        }
+        let cutoff = rfc3339(now - Duration::from_secs(u64::from(days) * 86_400));
+        let Some(c) = self.conn.as_mut() else { return };
+        match retention(c, &cutoff, self.artifact_dir.as_deref()) {
+            Ok((0, _)) => {}
+            Ok((ops, files)) => tracing::info!(
+                target: "aws_exec_mcp::audit",
+                "audit: retention removed {ops} operations and {files} artifact files older \
+                 than {days} days"
+            ),
+            Err(e) => {
+                tracing::error!(target: "aws_exec_mcp::audit", "audit: retention failed: {e}")
+            }
+        }
+        if let Some(dir) = &self.artifact_dir {
+            remove_empty_day_dirs(dir, &cutoff[..10]);
+        }
+    }
+
+    /// A clean stop: this writer's open `started` rows become `interrupted`, its row goes.
+    fn close(&mut self) {
+        let Some(c) = self.conn.as_mut() else { return };
+        let now = rfc3339(SystemTime::now());
+        let me = self.id.clone();
+        let result = c.immediate_transaction(|c| {
+            let open: Vec<(String, String)> = operations::table
+                .filter(operations::writer_id.eq(&me))
+                .filter(operations::status.eq(Status::Started.as_str()))
+                .select((operations::id, operations::tx_id))
+                .load(c)?;
+            for (id, tx) in &open {
+                interrupt(
+                    c,
+                    id,
+                    &now,
+                    "ServerStopped",
+                    "the server stopped before the call ended",
+                )?;
+                refresh_tx(c, tx)?;
+            }
+            diesel::delete(writers::table.find(&me)).execute(c)?;
+            Ok::<_, diesel::result::Error>(open.len())
+        });
+        if let Err(e) = result {
+            tracing::error!(target: "aws_exec_mcp::audit", "audit: closing the log failed: {e}");
+        }
+        // Fold the WAL back into the database file, and close.
+        self.checkpointer = None;
+        let _ = c.batch_execute("PRAGMA wal_checkpoint(TRUNCATE);");
+        self.conn = None;
+    }
+}
+
+/// A thread with its own connection that checkpoints the WAL every second (PASSIVE: it never
+/// blocks the writer). Stops when dropped.
+struct Checkpointer {
+    _stop: mpsc::Sender<()>,
+}
+
+/// How often the WAL is checkpointed.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+impl Checkpointer {
+    fn spawn(path: &Path) -> Result<Checkpointer, String> {
+        let url = path
+            .to_str()
+            .ok_or_else(|| "the path is not valid UTF-8".to_string())?;
+        let mut conn = SqliteConnection::establish(url).map_err(|e| e.to_string())?;
+        conn.batch_execute(&format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};"))
+            .map_err(|e| e.to_string())?;
+        let (stop, stopped) = mpsc::channel::<()>();
+        std::thread::Builder::new()
+            .name("audit-checkpoint".to_string())
+            .spawn(move || {
+                while let Err(mpsc::RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(CHECKPOINT_EVERY)
+                {
+                    if let Err(e) = conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE);") {
+                        tracing::debug!(target: "aws_exec_mcp::audit", "audit: checkpoint: {e}");
+                    }
+                }
+            })
+            .map_err(|e| e.to_string())?;
+        Ok(Checkpointer { _stop: stop })
+    }
+}
+
+fn log_lost(op: &str, status: &str, what: &str, why: &str) {
+    tracing::error!(
+        target: "aws_exec_mcp::audit",
+        op = %op,
+        status = %status,
+        "audit: operation {op} ({what}, {status}) was not recorded: {why}"
+    );
+}
+
+/// Opens the connection with the pragmas and runs the migrations.
+pub(crate) fn open_connection(path: &Path, wal: bool) -> Result<SqliteConnection, String> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create the directory {}: {e}", parent.display()))?;
+    }
+    let existed = path.exists();
+    let url = path
+        .to_str()
+        .ok_or_else(|| "the path is not valid UTF-8".to_string())?;
+    let mut conn = SqliteConnection::establish(url).map_err(|e| e.to_string())?;
+    #[cfg(unix)]
+    if !existed {
+        use std::os::unix::fs::PermissionsExt;
+        // The log names principals, accounts and resources: owner only.
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    }
+    let _ = existed;
+    conn.batch_execute(&format!(
+        "PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}; PRAGMA foreign_keys = ON;"
+    ))
+    .map_err(|e| e.to_string())?;
+    if wal {
+        let mode = journal_mode(&mut conn, Some("WAL"))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(
+                target: "aws_exec_mcp::audit",
+                "audit: {} cannot use WAL (journal mode `{mode}`); set SQLITE_WAL=false to \
+                 silence this",
+                path.display()
+            );
+        }
+        // The WAL file is cut back to 4 MiB after each complete checkpoint.
+        conn.batch_execute("PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = 4194304;")
+            .map_err(|e| e.to_string())?;
+    } else {
+        conn.batch_execute("PRAGMA synchronous = FULL;")
+            .map_err(|e| e.to_string())?;
+    }
+    // Two servers starting together may race on the first migration: retry a little.
+    let mut attempt = 0;
+    loop {
+        match conn.run_pending_migrations(MIGRATIONS) {
+            Ok(_) => break,
+            Err(e) if attempt < 3 => {
+                attempt += 1;
+                tracing::debug!(target: "aws_exec_mcp::audit", "audit: migration retry: {e}");
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            Err(e) => return Err(format!("migrations failed: {e}")),
+        }
+    }
+    Ok(conn)
+}
+
+#[derive(QueryableByName)]
+struct JournalMode {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    journal_mode: String,
+}
+
+/// Sets (when `set`) and returns the journal mode.
+pub(crate) fn journal_mode(
+    conn: &mut SqliteConnection,
+    set: Option<&str>,
+) -> Result<String, String> {
+    let sql = match set {
+        Some(mode) => format!("PRAGMA journal_mode = {mode}"),
+        None => "PRAGMA journal_mode".to_string(),
+    };
+    let rows: Vec<JournalMode> = diesel::sql_query(sql)
+        .load(conn)
+        .map_err(|e| e.to_string())?;
+    Ok(rows
+        .into_iter()
+        .next()
+        .map(|r| r.journal_mode)
+        .unwrap_or_default())
+}
+
+/// Applies one message inside a savepoint.
+fn apply(c: &mut SqliteConnection, msg: &Msg, writer_id: &str) -> QueryResult<Applied> {
+    match msg {
+        Msg::Begin { row, .. } | Msg::Insert { row, .. } => {
+            let mut row = (**row).clone();
+            row.writer_id = writer_id.to_string();
+            if row.status == Status::Started.as_str()
+                && let Some(cid) = row.confirmation_id.clone()
+                && let Some((id, tx)) = find_pending(c, &cid, &row)?
+            {
+                diesel::update(operations::table.find(&id))
+                    .set((
+                        operations::status.eq(&row.status),
+                        operations::started_at.eq(&row.started_at),
+                        operations::expires_at.eq(&row.expires_at),
+                        operations::writer_id.eq(&row.writer_id),
+                        operations::decision.eq(&row.decision),
+                        operations::decision_reasons.eq(&row.decision_reasons),
+                        operations::region.eq(&row.region),
+                        operations::profile.eq(&row.profile),
+                        operations::role_arn.eq(&row.role_arn),
+                        operations::principal.eq(&row.principal),
+                    ))
+                    .execute(c)?;
+                refresh_tx(c, &tx)?;
+                return Ok(Applied { op: id, tx });
+            }
+            let new_tx = diesel::insert_into(transactions::table)
+                .values(&NewTransaction {
+                    id: row.tx_id.clone(),
+                    principal: row.principal.clone(),
+                    service: row.service.clone(),
+                    operation: row.operation.clone(),
+                    status: row.status.clone(),
+                    started_at: row.started_at.clone(),
+                    finished_at: row.finished_at.clone(),
+                    writer_id: row.writer_id.clone(),
+                })
+                .on_conflict_do_nothing()
+                .execute(c)?;
+            diesel::insert_into(operations::table)
+                .values(&row)
+                .execute(c)?;
+            // A new transaction already has the row's status; a fan-out's may change.
+            if new_tx == 0 {
+                refresh_tx(c, &row.tx_id)?;
+            }
+            Ok(Applied {
+                op: row.id,
+                tx: row.tx_id,
+            })
+        }
+        Msg::End { op, end, .. } => {
+            let tx: String = operations::table
+                .find(op.as_str())
+                .select(operations::tx_id)
+                .first(c)?;
+            let n = diesel::update(operations::table.find(op.as_str()).filter(
+                operations::status.eq_any([Status::Started.as_str(), Status::Interrupted.as_str()]),
+            ))
+            .set(&end.row)
+            .execute(c)?;
+            if n == 0 {
+                // Already final (a duplicate outcome): keep the first.
+                return Err(diesel::result::Error::NotFound);
+            }
+            refresh_tx(c, &tx)?;
+            Ok(Applied {
+                op: op.as_str().to_string(),
+                tx,
+            })
+        }
+        Msg::Flush(_) | Msg::Shutdown(_) => Ok(Applied {
+            op: String::new(),
+            tx: String::new(),
+        }),
+    }
+}
+
+/// The pending row a confirmed call takes over: same confirmation id, operation and region
+/// (or a pending row recorded without a region).
+fn find_pending(
+    c: &mut SqliteConnection,
+    cid: &str,
+    row: &OperationRow,
+) -> QueryResult<Option<(String, String)>> {
+    let candidates: Vec<(String, String, Option<String>)> = operations::table
+        .filter(operations::confirmation_id.eq(cid))
+        .filter(operations::status.eq(Status::PendingConfirmation.as_str()))
+        .filter(operations::service.eq(&row.service))
+        .filter(operations::operation.eq(&row.operation))
+        .select((operations::id, operations::tx_id, operations::region))
+        .order(operations::started_at.asc())
+        .load(c)?;
+    let exact = candidates
+        .iter()
+        .find(|(_, _, r)| r.is_some() && *r == row.region)
+        .or_else(|| candidates.iter().find(|(_, _, r)| r.is_none()));
+    Ok(exact.map(|(id, tx, _)| (id.clone(), tx.clone())))
+}
+
+/// Sets a transaction's status from its operations'.
+fn refresh_tx(c: &mut SqliteConnection, tx: &str) -> QueryResult<()> {
+    let ops: Vec<(String, Option<String>)> = operations::table
+        .filter(operations::tx_id.eq(tx))
+        .select((operations::status, operations::finished_at))
+        .load(c)?;
+    let statuses: Vec<Status> = ops.iter().filter_map(|(s, _)| Status::parse(s)).collect();
+    let status = summarize(&statuses);
+    let finished = if status.is_final() {
+        ops.iter().filter_map(|(_, f)| f.clone()).max()
+    } else {
+        None
+    };
+    diesel::update(transactions::table.find(tx))
+        .set((
+            transactions::status.eq(status.as_str()),
+            transactions::finished_at.eq(finished),
+        ))
+        .execute(c)?;
+    Ok(())
+}
+
+/// A transaction's status: open while one of its operations is; `success` or `denied` when
+/// all are; else `interrupted` if one was, else `failed`.
+pub(crate) fn summarize(statuses: &[Status]) -> Status {
+    if statuses.is_empty() {
+        return Status::Interrupted;
+    }
+    if statuses.contains(&Status::Started) {
+        Status::Started
+    } else if statuses.contains(&Status::PendingConfirmation) {
+        Status::PendingConfirmation
+    } else if statuses.iter().all(|s| *s == Status::Success) {
+        Status::Success
+    } else if statuses.iter().all(|s| *s == Status::Denied) {
+        Status::Denied
+    } else if statuses.contains(&Status::Interrupted) {
+        Status::Interrupted
+    } else {
+        Status::Failed
+    }
+}
+
+fn interrupt(
+    c: &mut SqliteConnection,
+    id: &str,
+    now: &str,
+    code: &str,
+    message: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        operations::table
+            .find(id)
+            .filter(operations::status.eq_any([
+                Status::Started.as_str(),
+                Status::PendingConfirmation.as_str(),
+            ])),
+    )
+    .set((
+        operations::status.eq(Status::Interrupted.as_str()),
+        operations::finished_at.eq(now),
+        operations::error_code.eq(code),
+        operations::error_message.eq(message),
+    ))
+    .execute(c)
+}
+
+/// The sweep, in one transaction: the number of rows closed.
+pub(crate) fn sweep(
+    c: &mut SqliteConnection,
+    now: SystemTime,
+    me: &str,
+    host: &str,
+) -> QueryResult<usize> {
+    let now_text = rfc3339(now);
+    let stale = rfc3339(now.checked_sub(HEARTBEAT_STALE).unwrap_or(now));
+    let open: Vec<(String, String, String, String, Option<String>)> = operations::table
+        .filter(operations::status.eq_any([
+            Status::Started.as_str(),
+            Status::PendingConfirmation.as_str(),
+        ]))
+        .select((
+            operations::id,
+            operations::tx_id,
+            operations::status,
+            operations::writer_id,
+            operations::expires_at,
+        ))
+        .load(c)?;
+    if open.is_empty() {
+        return Ok(0);
+    }
+    let live: Vec<WriterRow> = writers::table.select(WriterRow::as_select()).load(c)?;
+    let gone = |writer: &str| -> bool {
+        if writer == me {
+            return false;
+        }
+        match live.iter().find(|w| w.id == writer) {
+            None => true,
+            Some(w) => {
+                w.heartbeat_at < stale || (w.host == host && pid_alive(w.pid) == Some(false))
+            }
+        }
+    };
+    let mut closed = 0;
+    let mut txs = Vec::new();
+    for (id, tx, status, writer, expires) in &open {
+        let expired = expires.as_ref().is_some_and(|e| *e < now_text);
+        let (code, message) = if gone(writer) {
+            (
+                "ServerGone",
+                "the server handling the call stopped before it ended (crash or kill)",
+            )
+        } else if expired && status == Status::PendingConfirmation.as_str() {
+            ("ConfirmationExpired", "the call was never confirmed")
+        } else if expired {
+            (
+                "NoOutcome",
+                "no outcome was recorded within the call's time limit",
+            )
+        } else {
+            continue;
+        };
+        closed += interrupt(c, id, &now_text, code, message)?;
+        txs.push(tx.clone());
+    }
+    txs.sort();
+    txs.dedup();
+    for tx in &txs {
+        refresh_tx(c, tx)?;
+    }
+    // Writers gone for a day have nothing left to answer for.
+    let day_ago = rfc3339(now.checked_sub(Duration::from_secs(86_400)).unwrap_or(now));
+    diesel::delete(writers::table.filter(writers::heartbeat_at.lt(day_ago))).execute(c)?;
+    Ok(closed)
+}
+
+/// Deletes closed rows that started before `cutoff` and their artifact files: (operations
+/// removed, files removed).
+pub(crate) fn retention(
+    c: &mut SqliteConnection,
+    cutoff: &str,
+    artifact_dir: Option<&Path>,
+) -> QueryResult<(usize, usize)> {
+    let finals: Vec<&str> = Status::ALL
+        .iter()
+        .filter(|s| s.is_final())
+        .map(|s| s.as_str())
+        .collect();
+    let old: Vec<String> = operations::table
+        .filter(operations::started_at.lt(cutoff))
+        .filter(operations::status.eq_any(&finals))
+        .select(operations::id)
+        .load(c)?;
+    let mut files = 0;
+    for chunk in old.chunks(DELETE_CHUNK) {
+        let paths: Vec<String> = artifacts::table
+            .filter(artifacts::op_id.eq_any(chunk))
+            .select(artifacts::path)
+            .load(c)?;
+        c.immediate_transaction(|c| {
+            diesel::delete(artifacts::table.filter(artifacts::op_id.eq_any(chunk))).execute(c)?;
+            diesel::delete(operations::table.filter(operations::id.eq_any(chunk))).execute(c)?;
+            Ok::<_, diesel::result::Error>(())
+        })?;
+        // Files after the rows: a file without a row is harmless, a row without its file
+        // would point nowhere. Only files inside the artifact directory are touched.
+        for p in paths {
+            if let Some(dir) = artifact_dir
+                && let Ok(real) = std::fs::canonicalize(&p)
+                && real.starts_with(dir)
+                && std::fs::remove_file(&real).is_ok()
+            {
+                files += 1;
+            }
+        }
+    }
+    diesel::delete(
+        transactions::table
+            .filter(transactions::started_at.lt(cutoff))
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                operations::table.filter(operations::tx_id.eq(transactions::id)),
+            ))),
+    )
+    .execute(c)?;
+    Ok((old.len(), files))
+}
+
+/// Removes the empty `YYYY-MM-DD` directories older than `cutoff_day`.
+fn remove_empty_day_dirs(dir: &Path, cutoff_day: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.len() == 10 && name.as_ref() < cutoff_day && e.path().is_dir() {
+            let _ = std::fs::remove_dir(e.path());
+        }
+    }
+}
+
+/// Creates the artifact directory (owner only) and returns its canonical path.
+fn prepare_dir(dir: &Path) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+    }
+    std::fs::canonicalize(dir)
+}
+
+/// Writes a masked document as `<dir>/<YYYY-MM-DD>/<op>-<kind>.json`: (path, bytes, sha256,
+/// truncated). A document over `max` bytes is replaced by a summary with its head.
+fn write_document(
+    dir: &Path,
+    op: &str,
+    kind: &str,
+    value: &Value,
+    max: usize,
+    now: SystemTime,
+) -> Result<(PathBuf, usize, String, bool), String> {
+    let full = serde_json::to_vec_pretty(value).map_err(|e| e.to_string())?;
+    let (bytes, truncated) = if full.len() > max {
+        let mut cut = max.saturating_sub(512).min(full.len());
+        while cut > 0 && (full[cut] & 0xC0) == 0x80 {
+            cut -= 1;
+        }
+        let summary = json!({
+            "truncated": true,
+            "bytes": full.len(),
+            "sha256": crate::invoke::hex(&crate::invoke::sha256(&full)),
+            "head": String::from_utf8_lossy(&full[..cut]),
+        });
+        (
+            serde_json::to_vec_pretty(&summary).map_err(|e| e.to_string())?,
+            true,
+        )
+    } else {
+        (full, false)
+    };
+    let day = rfc3339(now);
+    let day_dir = dir.join(&day[..10]);
+    std::fs::create_dir_all(&day_dir).map_err(|e| format!("{}: {e}", day_dir.display()))?;
+    let path = day_dir.join(format!("{op}-{kind}.json"));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let written = options.open(&path).and_then(|mut f| {
+        use std::io::Write;
+        f.write_all(&bytes)?;
+        f.flush()
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&path);
+        return Err(format!("{}: {e}", path.display()));
+    }
+    let sha = crate::invoke::hex(&crate::invoke::sha256(&bytes));
+    Ok((path, bytes.len(), sha, truncated))
+}
+
+/// Whether process `pid` runs on this host: `None` where it cannot be told (no `/proc`).
+fn pid_alive(pid: i64) -> Option<bool> {
+    if !Path::new("/proc/self").exists() {
+        return None;
+    }
+    Some(Path::new("/proc").join(pid.to_string()).exists())
+}
+
+fn hostname() -> String {
+    ["/proc/sys/kernel/hostname", "/etc/hostname"]
+        .iter()
+        .find_map(|p| std::fs::read_to_string(p).ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Direct access for the tests: the sweep and retention at a chosen time.
+    use super::*;
+
+    pub(crate) fn open(path: &Path) -> SqliteConnection {
+        open_connection(path, true).unwrap()
+    }
+
+    pub(crate) fn insert_writer(
+        c: &mut SqliteConnection,
+        id: &str,
+        pid: i64,
+        heartbeat: SystemTime,
+    ) {
+        diesel::insert_into(writers::table)
+            .values(&WriterRow {
+                id: id.to_string(),
+                pid,
+                host: hostname(),
+                started_at: rfc3339(heartbeat),
+                heartbeat_at: rfc3339(heartbeat),
+            })
+            .execute(c)
+            .unwrap();
+    }
+
+    pub(crate) fn insert_row(c: &mut SqliteConnection, row: &OperationRow) {
+        diesel::insert_into(transactions::table)
+            .values(&NewTransaction {
+                id: row.tx_id.clone(),
+                principal: row.principal.clone(),
+                service: row.service.clone(),
+                operation: row.operation.clone(),
+                status: row.status.clone(),
+                started_at: row.started_at.clone(),
+                finished_at: row.finished_at.clone(),
+                writer_id: row.writer_id.clone(),
+            })
+            .on_conflict_do_nothing()
+            .execute(c)
+            .unwrap();
+        diesel::insert_into(operations::table)
+            .values(row)
+            .execute(c)
+            .unwrap();
+    }
+
+    pub(crate) fn insert_artifact(c: &mut SqliteConnection, row: &ArtifactRow) {
+        diesel::insert_into(artifacts::table)
+            .values(row)
+            .execute(c)
+            .unwrap();
+    }
+
+    pub(crate) fn operation(c: &mut SqliteConnection, id: &str) -> OperationRow {
+        operations::table
+            .find(id)
+            .select(OperationRow::as_select())
+            .first(c)
+            .unwrap()
+    }
+
+    pub(crate) fn tx_status(c: &mut SqliteConnection, id: &str) -> String {
+        transactions::table
+            .find(id)
+            .select(transactions::status)
+            .first(c)
+            .unwrap()
+    }
+
+    pub(crate) fn artifacts_of(c: &mut SqliteConnection, op: &str) -> Vec<ArtifactRow> {
+        artifacts::table
+            .filter(artifacts::op_id.eq(op))
+            .select(ArtifactRow::as_select())
+            .load(c)
+            .unwrap()
+    }
+
+    pub(crate) fn count_operations(c: &mut SqliteConnection) -> i64 {
+        operations::table.count().get_result(c).unwrap()
+    }
+
+    pub(crate) use super::{journal_mode, retention};
+    pub(crate) use crate::audit::schema::OperationRow as Row;
+}
