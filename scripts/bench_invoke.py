@@ -171,7 +171,7 @@ def main():
 
     moto = Moto()
     tmp = tempfile.TemporaryDirectory(prefix="bench-invoke-")
-    server = None
+    server = unaudited = None
     cleanup = []
     try:
         endpoint = moto.endpoint
@@ -240,14 +240,22 @@ def main():
                "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": REGION,
                "AWS_EC2_METADATA_DISABLED": "true", "ARTIFACT_PATH": tmp.name, "AWS_MCP_FILE_ROOT": tmp.name,
                "AWS_CONFIG_FILE": os.path.join(tmp.name, "no-config"),
-               "AWS_SHARED_CREDENTIALS_FILE": os.path.join(tmp.name, "no-credentials")}
+               "AWS_SHARED_CREDENTIALS_FILE": os.path.join(tmp.name, "no-credentials"),
+               # The shipped default: every call recorded in the audit log (SQLite, WAL).
+               "SQLITE_PATH": os.path.join(tmp.name, "audit.sqlite")}
         server = Server(args.bin, env, args.rss_calls)
         server.initialize()
+        # The same server without the audit log, to show its share.
+        unaudited = Server(args.bin, dict(env, AUDIT_ENABLED="false"), args.rss_calls)
+        unaudited.initialize()
 
         def ours(call):
             return server.invoke(call["service"], call["operation"], call["payload"])
 
-        methods = {"ours": ours, "plain": plain, "boto3": boto}
+        def ours_no_audit(call):
+            return unaudited.invoke(call["service"], call["operation"], call["payload"])
+
+        methods = {"ours": ours, "ours_no_audit": ours_no_audit, "plain": plain, "boto3": boto}
         for _ in range(args.warmup):
             for call in calls:
                 for fn in methods.values():
@@ -269,6 +277,8 @@ def main():
     finally:
         if server is not None:
             server.close()
+        if unaudited is not None:
+            unaudited.close()
         for undo in reversed(cleanup):
             try:
                 undo()
@@ -321,6 +331,9 @@ def main():
           f"{verdict(report['met']['ours/plain'])}; ours/boto3 <= {TARGET_BOTO3}x: "
           f"{overall['ours/boto3']:.3f}x {verdict(report['met']['ours/boto3'])}; "
           f"ours - plain: {overall['ours']['p50_ms'] - overall['plain']['p50_ms']:+.2f} ms")
+    print(f"audit log share (all calls, p50): ours {overall['ours']['p50_ms']:.2f} ms, without the "
+          f"audit log {overall['ours_no_audit']['p50_ms']:.2f} ms "
+          f"({overall['ours']['p50_ms'] - overall['ours_no_audit']['p50_ms']:+.2f} ms)")
     print(f"the same calls as aws_execute validate (stdio + JSON-RPC + tool, no network): "
           f"p50 {report['validate_no_network']['p50_ms']:.3f} ms, p95 {report['validate_no_network']['p95_ms']:.3f} ms")
     print(f"server memory after {invokes} invokes: VmRSS {report['rss']['vm_rss_mib']:.1f} MiB, "

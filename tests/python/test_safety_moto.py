@@ -190,6 +190,50 @@ def test_policy_matrix(base_env, tmp_path):
         cleanup.close()
 
 
+ALLOW_POLICY = """
+allow:
+  - operations: ["s3:List*", "s3:Get*", "s3:CreateBucket", "logs:Describe*", "sts:*"]
+rules:
+  deny: ["^s3:GetBucketPolicy$"]
+"""
+
+
+def test_allow_rules_aliases_and_reference_regexes(base_env, tmp_path):
+    server = start(base_env, tmp_path, ALLOW_POLICY, AWS_MCP_AUTO_APPROVE_DESTRUCTIVE="true")
+    try:
+        # `logs` is an alias of cloudwatch-logs: its Describe* operations are allowed.
+        assert_success(server.execute("invoke", "logs", "DescribeLogGroups", {}))
+        assert_success(server.execute("invoke", "cloudwatch-logs", "DescribeLogGroups", {}))
+        err = server.fails("PolicyDenied", "logs", "CreateLogGroup", {"logGroupName": unique("g")})
+        assert "allow" in err["message"].lower(), err
+        # Allowed writes run; what no allow rule names is refused, even with auto-approve.
+        bucket = unique("e2e-allow")
+        assert_success(server.execute("invoke", "s3", "CreateBucket", {"Bucket": bucket}))
+        assert_success(server.execute("invoke", "s3", "ListObjectsV2", {"Bucket": bucket}))
+        server.fails("PolicyDenied", "s3", "DeleteBucket", {"Bucket": bucket})
+        # The reference's rules.deny regex wins over the allow rule.
+        err = server.fails("PolicyDenied", "s3", "GetBucketPolicy", {"Bucket": bucket})
+        assert "GetBucketPolicy" in err["message"], err
+        # Search shows only the allowed operations; another service not at all.
+        found = structured(tool(server, "aws_search_operations", {"query": "bucket", "serviceHint": "s3",
+                                                                  "limit": 50}))
+        names = {r["operation"] for r in found["results"]}
+        assert "CreateBucket" in names and not names & {"DeleteBucket", "PutObject",
+                                                        "GetBucketPolicy"}, names
+        found = structured(tool(server, "aws_search_operations", {"query": "terminate instances"}))
+        assert all(r["service"] in ("s3", "cloudwatch-logs", "sts") for r in found["results"]), found
+        found = structured(tool(server, "aws_search_operations", {"query": "instances", "serviceHint": "ec2"}))
+        assert found["count"] == 0 and "allows no operation of ec2" in found["hint"], found
+    finally:
+        server.close()
+    (tmp_path / "cleanup").mkdir()
+    cleanup = start(base_env, tmp_path / "cleanup", None, AWS_MCP_AUTO_APPROVE_DESTRUCTIVE="true")
+    try:
+        assert_success(cleanup.execute("invoke", "s3", "DeleteBucket", {"Bucket": bucket}))
+    finally:
+        cleanup.close()
+
+
 def test_read_only_mode_hides_writes_and_runs_reads(base_env, tmp_path):
     server = start(base_env, tmp_path, "mode: read-only\n")
     try:
@@ -269,6 +313,17 @@ def test_audit_rows_and_masking(base_env, tmp_path):
         assert err["code"] == "ResourceNotFoundException", err
         server.result("secretsmanager", "DeleteSecret",
                       {"SecretId": name, "ForceDeleteWithoutRecovery": True})
+        # Credentials AWS hands out: an IAM access key and an assumed role's session.
+        user = unique("e2e-audit-user")
+        server.result("iam", "CreateUser", {"UserName": user})
+        key = server.result("iam", "CreateAccessKey", {"UserName": user})["AccessKey"]
+        role = server.result("sts", "AssumeRole", {"RoleArn": f"arn:aws:iam::{ACCOUNT}:role/e2e-audit",
+                                                   "RoleSessionName": "audit"})["Credentials"]
+        # And a call made as an assumed role (the server's own STS call and session).
+        server.invoke("s3", "ListBuckets", {}, roleArn=f"arn:aws:iam::{ACCOUNT}:role/e2e-audit-per-call")
+        server.result("iam", "DeleteAccessKey", {"UserName": user, "AccessKeyId": key["AccessKeyId"]})
+        server.result("iam", "DeleteUser", {"UserName": user})
+        secrets = [SECRET, key["SecretAccessKey"], role["SecretAccessKey"], role["SessionToken"]]
 
         found = wait_rows(db, lambda rs: len([r for r in rs if r["status"] in ("success", "failed")]) >= 4)
         by_op = {}
@@ -290,7 +345,11 @@ def test_audit_rows_and_masking(base_env, tmp_path):
         server.close()
         server = None
         disk = every_file_bytes(tmp_path)
-        assert SECRET.encode() not in disk, "the secret value was persisted"
+        assert len(disk) > 10_000 and b"CreateAccessKey" in disk, "nothing to search"
+        for value in secrets:
+            assert value.encode() not in disk, f"a secret was persisted: {value[:6]}..."
+        # What is not secret is kept (access key ids count as credentials and are masked).
+        assert user.encode() in disk and name.encode() in disk
         # The request documents exist and are masked.
         audit_docs = list((tmp_path / "artifacts" / "audit").rglob("*.json"))
         assert audit_docs, "no request/response documents"
