@@ -39,6 +39,10 @@ if [ -n "${AWS_MCP_SERVICES:-}" ]; then
 fi
 
 venv="$root/.venv-ci"
+# Servers started without SQLITE_PATH / ARTIFACT_PATH (the search gate, a few protocol tests)
+# keep their audit log and artifacts inside the checkout, not in the user's data directory.
+export XDG_DATA_HOME="$root/target/test-data"
+mkdir -p "$XDG_DATA_HOME"
 shared="${SHARED_DIR:-$root/../shared}"
 bin="$root/target/release/aws-exec-mcp"
 script_start=$SECONDS

@@ -12,7 +12,7 @@
 //! | `AWS_MCP_CONNECT_TIMEOUT_SECONDS` | 10 | TCP + TLS connect limit (1-60) |
 //! | `AWS_MAX_ATTEMPTS` | 3 | attempts per call in the SDKs' standard retry mode (1-10) |
 //! | `AWS_MCP_ASSUME_ROLE_SECONDS` | 3600 | session length of roles assumed for `options.roleArn` (900-43200) |
-//! | `ARTIFACT_PATH` | `./data/artifacts` | where streaming outputs (S3 objects, Lambda payloads) are written |
+//! | `ARTIFACT_PATH` | `<data>/artifacts` (`<data>`: `$XDG_DATA_HOME/aws-exec-mcp`, else `~/.local/share/aws-exec-mcp`, else `./data`) | where streaming outputs (S3 objects, Lambda payloads) are written |
 //! | `AWS_MCP_FILE_ROOT` | none | the only directory `options.bodyFile` may read from; unset: `bodyFile` is refused |
 //! | `AWS_MCP_INLINE_TEXT_BYTES` | 4096 | a streaming output this small and UTF-8 is also returned inline |
 //! | `AWS_MCP_MAX_BODY_BYTES` | 67108864 | the largest non-streaming response body read into memory |
@@ -26,7 +26,7 @@
 //! | `AWS_MCP_RESULT_TTL_HOURS` | 24 | how long those full results (secrets masked) stay under `ARTIFACT_PATH/results` for their cursor (0: kept) |
 //! | `POLICY_PATH` | `./policy.yaml` | the policy file (docs/POLICY.md); when unset and `./policy.yaml` does not exist, the built-in default |
 //! | `AUDIT_ENABLED` | `true` | record every call in the audit log (`false`: nothing is recorded) |
-//! | `SQLITE_PATH` | `./data/aws_mcp.sqlite` | the audit database (SQLite); its directory is created |
+//! | `SQLITE_PATH` | `<data>/aws_mcp.sqlite` | the audit database (SQLite); its directory is created |
 //! | `SQLITE_WAL` | `true` | WAL journal (`false` for file systems without shared memory) |
 //! | `AUDIT_FAIL_MODE` | `closed` | `closed`: a call the audit log cannot record is refused; `open`: it runs, and the failure is logged |
 //! | `AUDIT_RETENTION_DAYS` | 90 | audit rows and artifact files older than this are removed (0 keeps everything; up to 36500) |
@@ -138,6 +138,11 @@ impl Config {
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let get = |name: &str| get(name).filter(|v| !v.trim().is_empty());
         let mut c = Config::default();
+        // Clients start servers in any directory (`/` for some): the defaults live in the
+        // user's data directory, not in the working directory.
+        let data = data_dir(&get);
+        c.artifact_dir = data.join("artifacts");
+        c.audit.sqlite_path = data.join("aws_mcp.sqlite");
         for var in ["AWS_MCP_LOG", "RUST_LOG"] {
             if let Some(v) = get(var) {
                 if let Err(e) = tracing_subscriber::EnvFilter::try_new(&v) {
@@ -327,6 +332,19 @@ fn bad(variable: &'static str, value: &str, problem: String) -> ConfigError {
     }
 }
 
+/// Where the audit database and artifacts go by default: `$XDG_DATA_HOME/aws-exec-mcp`, else
+/// `$HOME/.local/share/aws-exec-mcp`, else `./data` (no home: a container).
+fn data_dir(get: &impl Fn(&str) -> Option<String>) -> PathBuf {
+    let absolute = |v: String| Some(PathBuf::from(v.trim())).filter(|p| p.is_absolute());
+    if let Some(xdg) = get("XDG_DATA_HOME").and_then(absolute) {
+        return xdg.join("aws-exec-mcp");
+    }
+    if let Some(home) = get("HOME").and_then(absolute) {
+        return home.join(".local/share/aws-exec-mcp");
+    }
+    PathBuf::from("./data")
+}
+
 /// `true`/`1`/`yes`/`on` or `false`/`0`/`no`/`off`, any case.
 fn boolean(variable: &'static str, value: &str) -> Result<bool, ConfigError> {
     match value.trim().to_ascii_lowercase().as_str() {
@@ -441,6 +459,22 @@ mod tests {
         assert_eq!(e.variable, "AUDIT_QUEUE_CAPACITY");
         let e = from(&[("AWS_MCP_MASK_KEYS", "a b")]).unwrap_err();
         assert_eq!(e.variable, "AWS_MCP_MASK_KEYS");
+    }
+
+    #[test]
+    fn defaults_live_in_the_user_data_directory() {
+        let c = from(&[("HOME", "/home/u")]).unwrap();
+        let base = PathBuf::from("/home/u/.local/share/aws-exec-mcp");
+        assert_eq!(c.audit.sqlite_path, base.join("aws_mcp.sqlite"));
+        assert_eq!(c.artifact_dir, base.join("artifacts"));
+        assert_eq!(c.audit.artifact_dir, base.join("artifacts/audit"));
+        let c = from(&[("HOME", "/home/u"), ("XDG_DATA_HOME", "/xdg")]).unwrap();
+        assert_eq!(c.audit.sqlite_path, PathBuf::from("/xdg/aws-exec-mcp/aws_mcp.sqlite"));
+        // A relative XDG_DATA_HOME is ignored, as the XDG spec says.
+        let c = from(&[("HOME", "/home/u"), ("XDG_DATA_HOME", "rel")]).unwrap();
+        assert_eq!(c.artifact_dir, base.join("artifacts"));
+        let c = from(&[("HOME", "/home/u"), ("SQLITE_PATH", "/db.sqlite")]).unwrap();
+        assert_eq!(c.audit.sqlite_path, PathBuf::from("/db.sqlite"));
     }
 
     #[test]

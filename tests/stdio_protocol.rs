@@ -503,6 +503,9 @@ fn unknown_tool_gets_invalid_params_listing_the_tools() {
 fn tools_list_has_the_three_tools() {
     let mut s = ready();
     let reply = s.request("tools/list", json!({}));
+    // The whole answer an agent reads before its first call: under 6 KB.
+    let size = reply.to_string().len();
+    assert!(size < 6 * 1024, "tools/list is {size} bytes");
     let tools = reply["result"]["tools"].as_array().expect("tools");
     let names: Vec<&str> = tools.iter().map(|t| t["name"].as_str().unwrap()).collect();
     assert_eq!(

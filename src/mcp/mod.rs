@@ -46,19 +46,22 @@ pub const SERVER_NAME: &str = "aws-exec-mcp";
 
 /// Sent to the client in `initialize`; clients pass it to the model.
 pub const INSTRUCTIONS: &str = "\
-This server reaches every AWS API through three tools, used in order:\n\
-1. aws_search_operations {query} finds the service and operation for a task \
-(e.g. query 'list s3 buckets' -> s3 ListBuckets).\n\
-2. aws_get_operation_schema {service, operation} returns the operation's input JSON Schema: \
-which parameters exist, which are required, their types and limits.\n\
-3. aws_execute {action, service, operation, payload} with action 'validate' checks a payload \
-without calling AWS; fix what it reports, then repeat with action 'invoke' to make the call. \
-Each result names the identity (account, ARN, region) that acted. Ask only for what you need: \
-options.query takes a JMESPath expression (as the AWS CLI's --query), options.paginate merges \
-all pages; options.profile or options.roleArn act as another identity.\n\
-Pass arguments at the top level of each tool call, never wrapped in a 'payload' object (only \
-aws_execute has a 'payload', holding the AWS parameters). When a tool returns an error, read \
-its type and hint: they say what to change.";
+Every AWS API through three tools, in this order:\n\
+1. aws_search_operations {query}: the operation for a task ('list s3 buckets' -> s3 \
+ListBuckets), with the members a call requires.\n\
+2. aws_get_operation_schema {service, operation}: the input schema (types, required members, \
+allowed values).\n\
+3. aws_execute {action: 'validate', service, operation, payload}: checks the payload and \
+shows the policy's decision without calling AWS; fix what it reports, then the same call with \
+action 'invoke'.\n\
+Pass arguments at the top level (only aws_execute has a 'payload'). Ask only for what you \
+need: options.query (JMESPath, as the CLI's --query), options.paginate. A trimmed result says \
+what was cut and gives a cursor (options.cursor) for the rest. Each result names the identity \
+(account, ARN, region) that acted; options.profile or options.roleArn act as another. \
+Destructive calls need the user's consent: the client may ask them, or the answer is \
+ConfirmationRequired with a summary and a token: show the summary, and only if the user agrees \
+repeat the call with options.confirmationToken. Errors carry a type and a hint naming the next \
+step.";
 
 /// How a successful tool result carries its `structuredContent`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -19,43 +19,32 @@ pub const SEARCH_LIMIT_DEFAULT: u64 = 10;
 pub const SEARCH_LIMIT_MAX: u64 = 50;
 
 const SEARCH_DESCRIPTION: &str = "\
-Step 1 of 3: find the AWS API operation for a task. Searches every AWS service compiled into \
-this server by operation name, service name and documentation, and returns the best matches \
-ranked, each with its service, operation, a one-line summary and whether it only reads.\n\
-Arguments go at the top level (not inside a 'payload' object): 'query' (string, required) is \
-a few words describing the task, e.g. 'list s3 buckets' or 'stop ec2 instance'; 'serviceHint' \
-(string, optional) restricts the search to one service such as 's3', 'ec2', 'lambda' or \
-'dynamodb'; 'limit' (integer 1-50, optional, default 10) caps the number of results.\n\
-Next: call aws_get_operation_schema with the service and operation of the result you want.";
+Step 1: find the AWS operation for a task. Ranked search over every AWS service (operation and \
+CLI names, services, documentation). Each hit: service, operation, a one-line summary, \
+'required' members, and readOnly / destructive / requiresConfirmation when true.\n\
+Arguments at the top level: 'query' (a few words: 'list s3 buckets', 'stop ec2 instance'), \
+optional 'serviceHint' ('s3', 'logs'...), optional 'limit' (1-50, default 10).\n\
+Next: aws_get_operation_schema for the hit you want.";
 
 const SCHEMA_DESCRIPTION: &str = "\
-Step 2 of 3: get the input JSON Schema of one AWS operation: its parameters, their types, \
-which are required, allowed values and limits, with short documentation.\n\
-Arguments go at the top level (not inside a 'payload' object): 'service' (string, required), \
-the service name from aws_search_operations, e.g. 's3' (aliases such as 'logs' or 's3api' \
-work too); 'operation' (string, required), e.g. 'PutObject' (kebab-case 'put-object' and \
-snake_case 'put_object' work too, in any letter case).\n\
-Next: build a payload that matches the schema and call aws_execute with action 'validate'.";
+Step 2: the input JSON Schema of one operation: parameters, types, required members, allowed \
+values, limits, short docs.\n\
+Arguments at the top level: 'service' (from the search; aliases work) and 'operation' \
+('PutObject'; 'put-object' and 'put_object' work too).\n\
+Next: build the payload and call aws_execute with action 'validate'.";
 
 const EXECUTE_DESCRIPTION: &str = "\
-Step 3 of 3: check or run one AWS API call.\n\
-Arguments go at the top level: 'action' (required): 'validate' checks 'payload' against the \
-operation's input schema without calling AWS; 'invoke' validates and then calls AWS with the \
-server's AWS credentials; 'presign' returns a presigned URL (e.g. s3 GetObject) instead of \
-calling. Always validate first. 'service' and 'operation' (required) name the operation as in \
-aws_get_operation_schema. 'payload' (required) holds the operation's parameters as a JSON \
-object; use {} when nothing is required. Binary fields (e.g. S3 PutObject 'Body') take base64 \
-text. 'region' (optional): a region code such as 'us-east-1', a list of them, or '*' for every \
-region (the call runs in each). 'options' (optional object): 'profile' (a local AWS profile) or \
-'roleArn' (+ 'externalId', 'sessionName') to act as another identity; 'query' (a JMESPath \
-expression as in the AWS CLI's --query) to return only what you need; 'paginate': true (with \
-'maxPages', 'maxItems') to merge all pages; 'preview': true to see the exact request without \
-sending it; 'timeoutSeconds' (up to 900); 'expiresIn' (presign, seconds); 'bodyFile' (upload \
-a local file as the body).\n\
+Step 3: check or run one AWS call. 'action': 'validate' checks 'payload' and returns the \
+policy's decision, without calling AWS; 'invoke' validates, then calls AWS; 'presign' returns \
+a presigned URL instead. Validate first.\n\
+'payload': the parameters as a JSON object ({} when none are required; binary as base64). \
+'region' (optional): a code, a list, or '*' for every region. 'options': see below.\n\
 Example: {\"action\": \"invoke\", \"service\": \"s3\", \"operation\": \"ListObjectsV2\", \
-\"payload\": {\"Bucket\": \"my-bucket\"}, \"options\": {\"query\": \"Contents[].Key\"}}\n\
-A result carries 'result', 'identity' (account, ARN, region) and 'requestId'. A failed call \
-returns isError with error.type, a message and a hint on what to fix.";
+\"payload\": {\"Bucket\": \"b\"}, \"options\": {\"query\": \"Contents[].Key\"}}\n\
+A result has 'result', 'identity' (account, ARN, region) and 'requestId'. A large result is \
+trimmed: 'truncated' says what was cut; pass 'cursor' back as options.cursor for the rest. \
+ConfirmationRequired: show the user its summary; only if they agree, repeat the same call with \
+options.confirmationToken. An error has a type and a hint saying what to do next.";
 
 fn object(value: Value) -> Arc<JsonObject> {
     match value {
@@ -71,15 +60,15 @@ fn search_schema() -> Value {
         "properties": {
             "query": {
                 "type": "string", "minLength": 1, "maxLength": 256,
-                "description": "A few words describing the task or naming the operation, e.g. 'list s3 buckets', 'ec2 DescribeInstances', 'put item dynamodb'. Case-insensitive."
+                "description": "Words describing the task or naming the operation."
             },
             "serviceHint": {
                 "type": "string", "maxLength": 128,
-                "description": "Optional: search one service only, e.g. 's3', 'ec2', 'lambda', 'iam', 'dynamodb', 'sqs', 'sns' (aliases such as 'logs' work). Omit to search all services."
+                "description": "Search this service only."
             },
             "limit": {
                 "type": "integer", "minimum": 1, "maximum": SEARCH_LIMIT_MAX, "default": SEARCH_LIMIT_DEFAULT,
-                "description": "Optional: the maximum number of results (1-50, default 10)."
+                "description": "Most results returned."
             }
         },
         "required": ["query"],
@@ -93,11 +82,11 @@ fn schema_schema() -> Value {
         "properties": {
             "service": {
                 "type": "string", "minLength": 1, "maxLength": 128,
-                "description": "The AWS service name as returned by aws_search_operations, e.g. 's3', 'ec2', 'lambda'. Aliases (endpoint prefix, AWS CLI name) are accepted."
+                "description": "Service name or alias, e.g. 's3'."
             },
             "operation": {
                 "type": "string", "minLength": 1, "maxLength": 128,
-                "description": "The operation name, e.g. 'PutObject'. PascalCase, kebab-case ('put-object') or snake_case ('put_object'), any letter case."
+                "description": "Operation name, e.g. 'PutObject'."
             }
         },
         "required": ["service", "operation"],
@@ -111,27 +100,27 @@ fn execute_schema() -> Value {
         "properties": {
             "action": {
                 "type": "string", "enum": ["validate", "invoke", "presign"],
-                "description": "'validate' checks the payload without calling AWS; 'invoke' validates, then calls AWS; 'presign' returns a presigned URL. Validate first."
+                "description": "Validate first, then invoke."
             },
             "service": {
                 "type": "string", "minLength": 1, "maxLength": 128,
-                "description": "The AWS service name, as from aws_search_operations or aws_get_operation_schema, e.g. 's3'."
+                "description": "Service name or alias, e.g. 's3'."
             },
             "operation": {
                 "type": "string", "minLength": 1, "maxLength": 128,
-                "description": "The operation name, e.g. 'ListObjectsV2' (kebab-case and snake_case accepted, any letter case)."
+                "description": "Operation name, e.g. 'ListObjectsV2'."
             },
             "payload": {
                 "type": ["object", "string"],
-                "description": "The operation's parameters as a JSON object (or a string holding one), matching aws_get_operation_schema. Use {} when nothing is required. Binary fields take base64 text."
+                "description": "The AWS parameters, as the operation's schema describes them."
             },
             "region": {
                 "type": ["string", "array"], "items": {"type": "string"},
-                "description": "Optional AWS region code, e.g. 'us-east-1'; a list of codes or '*' runs the call in each region. Default: the configured region."
+                "description": "Region code, list of codes, or '*'. Default: the configured region."
             },
             "options": {
                 "type": ["object", "string"],
-                "description": "Optional execution options: profile, roleArn, externalId, sessionName, query (JMESPath), paginate, maxPages, maxItems, preview, timeoutSeconds, expiresIn, bodyFile, confirmationToken."
+                "description": "profile, or roleArn (+ externalId, sessionName): act as another identity. query: a JMESPath expression (as the CLI's --query) to keep only what you need. paginate (+ maxPages, maxItems): merge the pages. responseMode (auto|compact|full), maxResultItems, omitResponseFields: the answer's size; cursor: the rest of a trimmed answer. preview: the exact request, not sent. timeoutSeconds (up to 900), expiresIn (presign), bodyFile, confirmationToken."
             }
         },
         "required": ["action", "service", "operation", "payload"],
@@ -224,5 +213,14 @@ mod tests {
                 "service"
             ]
         );
+    }
+
+    /// An agent reads the whole `tools/list` answer before its first call: it stays under
+    /// 6 KB, instructions apart (with the JSON-RPC envelope: checked in stdio_protocol).
+    #[test]
+    fn tools_list_fits_in_six_kilobytes() {
+        let listed = serde_json::to_string(&json!({ "tools": all() })).unwrap_or_default();
+        assert!(listed.len() < 6 * 1024 - 200, "{} bytes", listed.len());
+        assert!(super::super::INSTRUCTIONS.len() < 1600);
     }
 }

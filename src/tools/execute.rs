@@ -376,6 +376,10 @@ fn validation_error(s: u32, op: u32, issues: &[ValidationIssue]) -> ToolError {
             issues.len() - HINT_ISSUES
         ));
     }
+    hint.push(format!(
+        "Fix the payload and validate again; aws_get_operation_schema {{\"service\": \"{svc}\", \
+         \"operation\": \"{name}\"}} shows every member."
+    ));
     let first = issues
         .first()
         .map(|i| format!(": {}", i.message))

@@ -3,14 +3,16 @@
 //!
 //! Arguments: `query` (string, 1..=256 characters, required), `serviceHint` (a service name or
 //! alias, optional), `limit` (integer 1..=50, default 10). Result:
-//! `{"count", "query", "results": [{"service", "operation", "summary", "readOnly",
-//! "destructive", "score"}]}`, plus `serviceHint` (canonical) when one was given and a `hint`
-//! when nothing matched.
+//! `{"count", "query", "results": [{"service", "operation", "summary", "required"?,
+//! "readOnly"?, "destructive"?, "requiresConfirmation"?, "score"}]}`, plus `serviceHint`
+//! (canonical) when one was given and a `hint` when nothing matched. Each hit carries what an
+//! agent needs to choose, in few bytes: a one-line summary, the members a call must give, and
+//! the flags only when they hold.
 //!
 //! Only what the policy lets someone call is searched (`Policy::exposure`); an operation every
 //! call of which needs confirmation carries `"requiresConfirmation": true`.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::catalog;
 use crate::policy::Exposure;
@@ -22,8 +24,8 @@ pub const MAX_QUERY_CHARS: usize = 256;
 /// Default and maximum number of results.
 pub const DEFAULT_LIMIT: usize = 10;
 pub const MAX_LIMIT: usize = 50;
-/// Longest summary returned, in characters.
-const SUMMARY_CHARS: usize = 200;
+/// Longest summary returned, in characters (ten hits stay under 3 KB).
+const SUMMARY_CHARS: usize = 110;
 
 const ARGUMENTS: [&str; 3] = ["query", "serviceHint", "limit"];
 
@@ -53,22 +55,37 @@ pub fn run(ctx: &ToolContext, args: &Value) -> ToolResult {
         let Some(svc) = cat.services.get(op.service.to_native() as usize) else {
             continue;
         };
-        let mut entry = json!({
-            "service": svc.name.as_str(),
-            "operation": op.name.as_str(),
-            "summary": catalog_format::text::cut_at_word(op.summary.as_str(), SUMMARY_CHARS),
-            "readOnly": op.has(OP_READONLY),
-            "destructive": policy.is_destructive(hit.op),
-            "score": (f64::from(hit.score) * 100.0).round() / 100.0,
-        });
+        let mut entry = Map::new();
+        entry.insert("service".into(), svc.name.as_str().into());
+        entry.insert("operation".into(), op.name.as_str().into());
+        entry.insert(
+            "summary".into(),
+            catalog_format::text::cut_at_word(op.summary.as_str(), SUMMARY_CHARS).into(),
+        );
+        let required = required_members(hit.op);
+        if !required.is_empty() {
+            entry.insert("required".into(), required.into());
+        }
+        // Flags only when they hold: ten hits stay small.
+        if op.has(OP_READONLY) {
+            entry.insert("readOnly".into(), true.into());
+        }
+        if policy.is_destructive(hit.op) {
+            entry.insert("destructive".into(), true.into());
+        }
         let config = ctx.config();
         if policy.always_confirms(
             hit.op,
             config.require_approval,
             config.auto_approve_destructive,
         ) {
-            entry["requiresConfirmation"] = true.into();
+            entry.insert("requiresConfirmation".into(), true.into());
         }
+        entry.insert(
+            "score".into(),
+            ((f64::from(hit.score) * 10.0).round() / 10.0).into(),
+        );
+        let entry = Value::Object(entry);
         results.push(entry);
     }
     let mut out = Map::new();
@@ -90,6 +107,19 @@ pub fn run(ctx: &ToolContext, args: &Value) -> ToolResult {
     }
     out.insert("results".into(), Value::Array(results));
     Ok(Value::Object(out).into())
+}
+
+/// The input members a call must give, by name (idempotency tokens are filled in).
+fn required_members(op: u32) -> Vec<&'static str> {
+    let Some(input) = catalog::operation(op).input.as_ref() else {
+        return Vec::new();
+    };
+    catalog::shape(input.to_native())
+        .members
+        .iter()
+        .filter(|m| crate::validate::member_required(m, true))
+        .map(|m| m.name.as_str())
+        .collect()
 }
 
 fn no_match_hint(filtered: bool) -> String {
@@ -250,6 +280,7 @@ fn type_name(v: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn err(args: Value) -> ToolError {
         match run(&ToolContext::local_default(), &args) {
@@ -322,19 +353,24 @@ mod tests {
         assert_eq!(first(&v), ("s3".to_string(), "ListBuckets".to_string()));
         let r = &v["results"][0];
         assert_eq!(r["readOnly"], true);
-        assert_eq!(r["destructive"], false);
+        // Flags appear only when they hold; a read needs nothing.
+        assert!(r.get("destructive").is_none() && r.get("required").is_none(), "{r}");
         assert!(
             r["summary"]
                 .as_str()
                 .is_some_and(|s| s.chars().count() <= SUMMARY_CHARS)
         );
         assert!(r["score"].is_number());
-        // Two decimals, not f32 noise.
+        // One decimal, not f32 noise.
         let score = r["score"].to_string();
         assert!(
-            score.split('.').nth(1).is_none_or(|d| d.len() <= 2),
+            score.split('.').nth(1).is_none_or(|d| d.len() <= 1),
             "{score}"
         );
+        let v = ok(json!({"query": "s3 put object"}));
+        let r = &v["results"][0];
+        assert_eq!(r["operation"], "PutObject");
+        assert_eq!(r["required"], json!(["Bucket", "Key"]), "{r}");
         let v = ok(json!({"query": "terminate instances"}));
         let r = v["results"]
             .as_array()
@@ -344,15 +380,20 @@ mod tests {
 
     #[test]
     fn ten_results_stay_small() {
+        // The text an agent pays for: ten hits under 3 KB.
         for q in [
             "list",
             "describe instances",
             "create",
             "delete bucket policy",
+            "create a lambda function",
+            "send a message to an sqs queue",
+            "run an ec2 instance",
+            "put an item in a dynamodb table",
         ] {
             let v = ok(json!({"query": q}));
             let size = serde_json::to_string(&v).map_or(0, |s| s.len());
-            assert!(size < 6500, "{q}: {size} bytes");
+            assert!(size < 3072, "{q}: {size} bytes");
         }
     }
 

@@ -6,19 +6,26 @@
 // The server binary comes from AWS_MCP_BIN (default target/release/aws-exec-mcp).
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StdioClientTransport, getDefaultEnvironment } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BIN = process.env.AWS_MCP_BIN ?? path.join(root, "target", "release", "aws-exec-mcp");
 const TOOLS = ["aws_search_operations", "aws_get_operation_schema", "aws_execute"];
+// The server's data (audit log, artifacts) and AWS config go to a scratch home, never the user's.
+const HOME = fs.mkdtempSync(path.join(os.tmpdir(), "aws-exec-mcp-node-"));
+const ENV = { ...getDefaultEnvironment(), HOME, AWS_CONFIG_FILE: path.join(HOME, "none"),
+  AWS_SHARED_CREDENTIALS_FILE: path.join(HOME, "none") };
+process.on("exit", () => fs.rmSync(HOME, { recursive: true, force: true }));
 
 async function withClient(body) {
-  const transport = new StdioClientTransport({ command: BIN, args: [], stderr: "inherit" });
+  const transport = new StdioClientTransport({ command: BIN, args: [], env: ENV, stderr: "inherit" });
   const client = new Client({ name: "node-e2e", version: "1.0.0" });
   await client.connect(transport, { timeout: 30_000 });
   try {
