@@ -469,7 +469,10 @@ mod tests {
         assert_eq!(c.artifact_dir, base.join("artifacts"));
         assert_eq!(c.audit.artifact_dir, base.join("artifacts/audit"));
         let c = from(&[("HOME", "/home/u"), ("XDG_DATA_HOME", "/xdg")]).unwrap();
-        assert_eq!(c.audit.sqlite_path, PathBuf::from("/xdg/aws-exec-mcp/aws_mcp.sqlite"));
+        assert_eq!(
+            c.audit.sqlite_path,
+            PathBuf::from("/xdg/aws-exec-mcp/aws_mcp.sqlite")
+        );
         // A relative XDG_DATA_HOME is ignored, as the XDG spec says.
         let c = from(&[("HOME", "/home/u"), ("XDG_DATA_HOME", "rel")]).unwrap();
         assert_eq!(c.artifact_dir, base.join("artifacts"));

@@ -1067,3 +1067,49 @@ fn latency_of_the_largest_schemas_and_validation() {
         println!("{svc} {name}: validate {validate:.2} µs, execute tool {tool:.2} µs");
     }
 }
+
+/// A member's own length or range replaces its target's (Smithy's member-trait rule, as
+/// botocore validates), in validate and in the schema; an empty host label is refused.
+#[test]
+fn member_limits_replace_their_targets() {
+    let ctx = ToolContext::local_default();
+    let valid = |service: &str, operation: &str, payload: Value| {
+        execute::validate(
+            &ctx,
+            &json!({"action": "validate", "service": service, "operation": operation,
+                    "payload": payload}),
+        )
+        .is_ok()
+    };
+    // maxResults: the member allows 1000, its target 100.
+    assert!(valid(
+        "cost-optimization-hub",
+        "ListRecommendations",
+        json!({"maxResults": 473})
+    ));
+    assert!(!valid(
+        "cost-optimization-hub",
+        "ListRecommendations",
+        json!({"maxResults": 1001})
+    ));
+    // projectName: the member's min length is 1, its target's 3.
+    let run = |name: &str| {
+        json!({"spaceName": "space", "projectName": name,
+               "workflowId": "12345678-1234-1234-1234-123456789012"})
+    };
+    assert!(valid("codecatalyst", "StartWorkflowRun", run("nd")));
+    assert!(!valid("codecatalyst", "StartWorkflowRun", run("")));
+    let schema = |service: &str, operation: &str| {
+        let (_, op) = catalog::resolve_operation(service, operation).unwrap();
+        operation_input_schema(op)
+    };
+    let s = schema("cost-optimization-hub", "ListRecommendations");
+    assert_eq!(s["properties"]["maxResults"]["maximum"], 1000, "{s}");
+    let s = schema("codecatalyst", "StartWorkflowRun");
+    assert_eq!(s["properties"]["projectName"]["minLength"], 1, "{s}");
+    // A host label must be a valid label: "" would make an invalid host name.
+    let route = |r: &str| json!({"RequestRoute": r, "RequestToken": "t"});
+    assert!(!valid("s3", "WriteGetObjectResponse", route("")));
+    assert!(!valid("s3", "WriteGetObjectResponse", route("a b")));
+    assert!(valid("s3", "WriteGetObjectResponse", route("route-1")));
+}

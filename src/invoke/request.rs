@@ -352,12 +352,7 @@ fn host_prefix(op: u32, input: &Map<String, Value>) -> Result<Option<String>, Pr
                 "required: it is part of the endpoint's host name".to_string(),
             ));
         }
-        if !value.split('.').all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                && !l.starts_with('-')
-        }) {
+        if !is_host_label(value) {
             return Err(PrepareError::HostLabel(
                 name.to_string(),
                 format!("`{value}` is not a valid host name label"),
@@ -368,6 +363,17 @@ fn host_prefix(op: u32, input: &Map<String, Value>) -> Result<Option<String>, Pr
     }
     out.push_str(rest);
     Ok(Some(out))
+}
+
+/// Whether `value` can stand in a host name (a `@hostLabel` member's value): one or more
+/// dot-separated labels of 1 to 63 letters, digits and `-`, none starting with `-`.
+pub fn is_host_label(value: &str) -> bool {
+    value.split('.').all(|l| {
+        !l.is_empty()
+            && l.len() <= 63
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !l.starts_with('-')
+    })
 }
 
 /// The endpoint URL joined with a request path, as botocore joins them: the endpoint's own

@@ -25,6 +25,7 @@
 //! millisecond; `aws_get_operation_schema` keeps its serialised replies in a bounded cache since
 //! agents ask for the same operation repeatedly.
 
+pub mod ecma;
 mod skeleton;
 mod witness;
 
@@ -406,25 +407,38 @@ impl Renderer {
     ) -> Map<String, Value> {
         let idx = m.target.to_native();
         let target = self.shape(idx);
-        let mut s = self.reference(idx);
-        // Member-level constraints apply on top of the target's.
+        // A member's own length, range or pattern replaces its target's (Smithy's member-trait
+        // rule): the target is then rendered inline, since a `$ref`'s constraints cannot be
+        // relaxed, and the target's keys of that kind give way to the member's.
         let own = Constraints::of_member(self.cat, m);
-        match target.kind {
-            ArchivedShapeKind::List => count_bounds(&mut s, &own, "minItems", "maxItems"),
-            ArchivedShapeKind::Map => count_bounds(&mut s, &own, "minProperties", "maxProperties"),
-            ArchivedShapeKind::String => {
-                length_bounds(&mut s, &own);
-                add_patterns(self.cat, &mut s, &own);
-            }
-            ArchivedShapeKind::Byte
-            | ArchivedShapeKind::Short
-            | ArchivedShapeKind::Integer
-            | ArchivedShapeKind::Long
-            | ArchivedShapeKind::Float
-            | ArchivedShapeKind::Double
-            | ArchivedShapeKind::BigInteger
-            | ArchivedShapeKind::BigDecimal => range_bounds(&mut s, &own),
-            _ => {}
+        let has = |kind: fn(&ArchivedTrait) -> bool| m.traits.iter().any(kind);
+        let own_length = has(|t| matches!(t, ArchivedTrait::Length(_)));
+        let own_range = has(|t| matches!(t, ArchivedTrait::Range(_)));
+        let own_pattern = has(|t| matches!(t, ArchivedTrait::Pattern(_)));
+        let mut s = if own_length || own_range || own_pattern {
+            self.render_shape(idx, false)
+        } else {
+            self.reference(idx)
+        };
+        let (min_key, max_key) = match target.kind {
+            ArchivedShapeKind::List => ("minItems", "maxItems"),
+            ArchivedShapeKind::Map => ("minProperties", "maxProperties"),
+            _ => ("minLength", "maxLength"),
+        };
+        if own_length && target.kind != ArchivedShapeKind::Blob {
+            s.remove(min_key);
+            s.remove(max_key);
+            count_bounds(&mut s, &own, min_key, max_key);
+        }
+        if own_range {
+            s.remove("minimum");
+            s.remove("maximum");
+            range_bounds(&mut s, &own);
+        }
+        if own_pattern {
+            s.remove("pattern");
+            s.remove("allOf");
+            add_patterns(self.cat, &mut s, &own);
         }
         if m.has(T_UNIQUE_ITEMS) && target.kind == ArchivedShapeKind::List {
             s.insert("uniqueItems".into(), true.into());
@@ -548,8 +562,8 @@ fn range_bounds(s: &mut Map<String, Value>, c: &Constraints) {
     }
 }
 
-/// Adds `pattern` (and `allOf` patterns for a second one). Untranslatable patterns are
-/// mentioned in the description only.
+/// Adds `pattern` (and `allOf` patterns for a second one), in ECMA-262 syntax ([`ecma`]).
+/// Patterns without a translation are left out.
 fn add_patterns(cat: &ArchivedCatalog, s: &mut Map<String, Value>, c: &Constraints) {
     for idx in c.patterns.iter().flatten() {
         let translated = cat
@@ -560,6 +574,12 @@ fn add_patterns(cat: &ArchivedCatalog, s: &mut Map<String, Value>, c: &Constrain
         if translated.is_empty() {
             continue;
         }
+        // JSON Schema patterns are ECMA-262: a pattern without an ECMA-262 form is left out
+        // (validate still checks it).
+        let Some(ecma) = ecma::to_ecma(translated) else {
+            continue;
+        };
+        let translated = ecma.as_str();
         match s.get("pattern") {
             None => {
                 s.insert("pattern".into(), translated.into());

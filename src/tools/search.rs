@@ -354,7 +354,10 @@ mod tests {
         let r = &v["results"][0];
         assert_eq!(r["readOnly"], true);
         // Flags appear only when they hold; a read needs nothing.
-        assert!(r.get("destructive").is_none() && r.get("required").is_none(), "{r}");
+        assert!(
+            r.get("destructive").is_none() && r.get("required").is_none(),
+            "{r}"
+        );
         assert!(
             r["summary"]
                 .as_str()

@@ -25,7 +25,7 @@ pub mod patterns;
 
 use base64::Engine as _;
 use catalog_format::format::{
-    ArchivedCatalog, ArchivedMember, ArchivedShape, ArchivedShapeKind, ArchivedTrait,
+    ArchivedCatalog, ArchivedMember, ArchivedShape, ArchivedShapeKind, ArchivedTrait, T_HOST_LABEL,
     T_IDEMPOTENCY_TOKEN, T_REQUIRED, T_SENSITIVE, T_SPARSE, T_UNIQUE_ITEMS,
 };
 use serde_json::{Map, Value, json};
@@ -180,8 +180,10 @@ pub fn member_required(member: &ArchivedMember, top_level: bool) -> bool {
     member.has(T_REQUIRED) && !(top_level && member.has(T_IDEMPOTENCY_TOKEN))
 }
 
-/// The merged constraints of a value: its target shape's traits and its member's traits (both
-/// apply).
+/// The constraints of a value: its target shape's traits, each replaced by the member's trait of
+/// the same kind when the member has one (Smithy's member-trait rule; botocore validates the
+/// same way): a member `@length(min: 1)` on a target `@length(min: 2, max: 10)` allows 1 and
+/// more.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Constraints {
     pub length_min: Option<u64>,
@@ -203,7 +205,19 @@ impl Constraints {
         let mut c = Constraints::default();
         c.add(cat, &shape.traits);
         if let Some(m) = member {
-            c.add(cat, &m.traits);
+            let own = Constraints::of_member(cat, m);
+            let has = |kind: fn(&ArchivedTrait) -> bool| m.traits.iter().any(kind);
+            if has(|t| matches!(t, ArchivedTrait::Length(_))) {
+                c.length_min = own.length_min;
+                c.length_max = own.length_max;
+            }
+            if has(|t| matches!(t, ArchivedTrait::Range(_))) {
+                c.range_min = own.range_min;
+                c.range_max = own.range_max;
+            }
+            if has(|t| matches!(t, ArchivedTrait::Pattern(_))) {
+                c.patterns = own.patterns;
+            }
         }
         c
     }
@@ -923,6 +937,21 @@ impl Walker {
         };
         let c = Constraints::of(self.cat, shape, member);
         self.string_constraints(&c, s, sensitive);
+        if member.is_some_and(|m| m.has(T_HOST_LABEL)) && !crate::invoke::request::is_host_label(s)
+        {
+            let message = format!(
+                "{} is part of the endpoint's host name and must be a valid host label",
+                self.here()
+            );
+            self.issue(
+                IssueKind::FormatError,
+                "a host label: letters, digits and '-', 1 to 63 per dot-separated part".to_string(),
+                describe(&Value::String(s.to_string()), sensitive),
+                message,
+                "Give a non-empty value of letters, digits and '-' (dots separate labels)."
+                    .to_string(),
+            );
+        }
     }
 
     /// Length (in characters) and patterns of a string.
