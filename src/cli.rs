@@ -61,6 +61,12 @@ pub enum Command {
         service: String,
         /// Operation name, e.g. PutObject or put-object.
         operation: String,
+        /// Only the input part at this JSON pointer, e.g. /Tags/items.
+        #[arg(long)]
+        path: Option<String>,
+        /// The complete schema instead of the compact one.
+        #[arg(long)]
+        full: bool,
     },
     /// Validate a payload without calling AWS, as aws_execute action=validate does.
     Validate {
@@ -220,8 +226,19 @@ pub fn run(config: Result<Config, ConfigError>) -> ExitCode {
             }
             print_result(crate::tools::search::run(&context(), &args))
         }
-        Some(Command::Schema { service, operation }) => {
-            let args = json!({ "service": service, "operation": operation });
+        Some(Command::Schema {
+            service,
+            operation,
+            path,
+            full,
+        }) => {
+            let mut args = json!({ "service": service, "operation": operation });
+            if let Some(p) = path {
+                args["path"] = p.into();
+            }
+            if full {
+                args["detail"] = "full".into();
+            }
             print_result(crate::tools::schema::run(&context(), &args))
         }
         Some(Command::Validate {

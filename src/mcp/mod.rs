@@ -50,7 +50,7 @@ Every AWS API through three tools, in this order:\n\
 1. aws_search_operations {query}: the operation for a task ('list s3 buckets' -> s3 \
 ListBuckets), with the members a call requires.\n\
 2. aws_get_operation_schema {service, operation}: the input schema (types, required members, \
-allowed values).\n\
+allowed values); compact, with 'path' to open a summarised part.\n\
 3. aws_execute {action: 'validate', service, operation, payload}: checks the payload and \
 shows the policy's decision without calling AWS; fix what it reports, then the same call with \
 action 'invoke'.\n\

@@ -28,9 +28,11 @@ Next: aws_get_operation_schema for the hit you want.";
 
 const SCHEMA_DESCRIPTION: &str = "\
 Step 2: the input JSON Schema of one operation: parameters, types, required members, allowed \
-values, limits, short docs.\n\
-Arguments at the top level: 'service' (from the search; aliases work) and 'operation' \
-('PutObject'; 'put-object' and 'put_object' work too).\n\
+values, limits, short docs. Compact by default (at most 12 KB): parts too large are \
+summarised and 'compacted' says so; 'path' (a JSON pointer such as '/Tags/items') returns one \
+part in detail, a long enum's full list included; detail 'full' returns everything.\n\
+Arguments at the top level: 'service' (from the search; aliases work), 'operation' \
+('PutObject'; 'put-object' works too), optional 'path' and 'detail'.\n\
 Next: build the payload and call aws_execute with action 'validate'.";
 
 const EXECUTE_DESCRIPTION: &str = "\
@@ -87,6 +89,13 @@ fn schema_schema() -> Value {
             "operation": {
                 "type": "string", "minLength": 1, "maxLength": 128,
                 "description": "Operation name, e.g. 'PutObject'."
+            },
+            "path": {
+                "type": "string", "maxLength": 1024,
+                "description": "Only this part of the input, e.g. '/Definition/Sheets/items'."
+            },
+            "detail": {
+                "type": "string", "enum": ["compact", "full"], "default": "compact"
             }
         },
         "required": ["service", "operation"],
@@ -201,7 +210,8 @@ mod tests {
             keys
         };
         assert_eq!(props(0), ["limit", "query", "serviceHint"]);
-        assert_eq!(props(1), ["operation", "service"]);
+        // The reference's, plus ours (optional).
+        assert_eq!(props(1), ["detail", "operation", "path", "service"]);
         assert_eq!(
             props(2),
             [

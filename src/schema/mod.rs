@@ -25,6 +25,7 @@
 //! millisecond; `aws_get_operation_schema` keeps its serialised replies in a bounded cache since
 //! agents ask for the same operation repeatedly.
 
+pub mod compact;
 pub mod ecma;
 mod skeleton;
 mod witness;
@@ -52,6 +53,78 @@ const MAX_MODEL_EXAMPLE: usize = 1500;
 /// The input schema of operation `op` (rendered afresh; the schema tool caches its replies).
 pub fn operation_input_schema(op: u32) -> Value {
     render_operation_in(catalog::get(), op)
+}
+
+/// Why a `path` names no part of an operation's input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{at}` is not part of the input (expected one of: {})", expected.join(", "))]
+pub struct PathError {
+    /// The path up to and including the segment that does not resolve.
+    pub at: String,
+    /// What may follow the part that resolved.
+    pub expected: Vec<String>,
+}
+
+/// The schema of the input part at `pointer`, a JSON pointer over the input: member names,
+/// `items` (or an index) for list items, `additionalProperties` (or `*`) for map values.
+/// `""` and `"/"` are the whole input.
+pub fn sub_schema(op: u32, pointer: &str) -> Result<Value, PathError> {
+    let cat = catalog::get();
+    let Some(mut idx) = cat
+        .operations
+        .get(op as usize)
+        .and_then(|o| o.input.as_ref())
+        .map(|i| i.to_native())
+    else {
+        return Err(PathError {
+            at: pointer.to_string(),
+            expected: Vec::new(),
+        });
+    };
+    let mut at = String::new();
+    for raw in pointer.split('/').filter(|s| !s.is_empty()) {
+        let segment = raw.replace("~1", "/").replace("~0", "~");
+        at.push('/');
+        at.push_str(raw);
+        let shape = &cat.shapes[idx as usize];
+        let next = match shape.kind {
+            ArchivedShapeKind::Structure | ArchivedShapeKind::Union => shape
+                .members
+                .iter()
+                .find(|m| m.name.as_str() == segment)
+                .or_else(|| {
+                    shape
+                        .members
+                        .iter()
+                        .find(|m| m.name.as_str().eq_ignore_ascii_case(&segment))
+                }),
+            ArchivedShapeKind::List if segment == "items" || segment.parse::<u64>().is_ok() => {
+                shape.members.first()
+            }
+            ArchivedShapeKind::Map if matches!(segment.as_str(), "additionalProperties" | "*") => {
+                shape.members.iter().find(|m| m.name.as_str() == "value")
+            }
+            _ => None,
+        };
+        let Some(m) = next else {
+            let expected = match shape.kind {
+                ArchivedShapeKind::Structure | ArchivedShapeKind::Union => shape
+                    .members
+                    .iter()
+                    .map(|m| m.name.as_str().to_string())
+                    .collect(),
+                ArchivedShapeKind::List => vec!["items".to_string()],
+                ArchivedShapeKind::Map => vec!["additionalProperties".to_string()],
+                _ => Vec::new(),
+            };
+            return Err(PathError { at, expected });
+        };
+        idx = m.target.to_native();
+    }
+    let mut out = Map::new();
+    out.insert("$schema".into(), DRAFT_2020_12.into());
+    out.append(&mut Renderer::new(cat, idx).render_root());
+    Ok(Value::Object(out))
 }
 
 /// Renders the schema of operation `op` of `cat` (no cache; tests use small hand-built

@@ -16,7 +16,9 @@ use crate::policy::Exposure;
 /// The tool's name, for messages.
 const TOOL: &str = "aws_get_operation_schema";
 /// The arguments this tool takes.
-const ARGS: &[&str] = &["service", "operation"];
+const ARGS: &[&str] = &["service", "operation", "path", "detail"];
+/// The most a default (compact) reply takes, in bytes of JSON text.
+pub const COMPACT_REPLY_BYTES: usize = 12 * 1024;
 /// Longest operation description returned (characters; the full text can be long).
 const DESCRIPTION_CHARS: usize = 1200;
 /// Bytes of serialised replies kept (the largest, ec2 RunInstances, is about 45 KB).
@@ -28,23 +30,125 @@ pub fn run(ctx: &ToolContext, args: &Value) -> ToolResult {
     reject_unknown(TOOL, map, ARGS, example)?;
     let service = name_arg(TOOL, map, "service", example)?;
     let operation = name_arg(TOOL, map, "operation", example)?;
+    let detail = detail_arg(map)?;
+    let path = path_arg(map)?;
     let (_, op) = catalog::resolve_operation(service, operation)?;
     if ctx.policy().exposure(op) == Exposure::Hidden {
         return Err(not_allowed(ctx, op));
     }
+    let text = match path {
+        Some(p) => path_reply(op, &p, detail)?,
+        None => reply_json(op, detail),
+    };
     let config = ctx.config();
-    let text = reply_json(op);
     if !ctx
         .policy()
         .always_confirms(op, config.require_approval, config.auto_approve_destructive)
     {
         return Ok(ToolOutput::Json(text));
     }
-    // The cached reply is an object: the flag goes first.
+    // The reply is an object: the flag goes first.
     let body = text.strip_prefix('{').unwrap_or(&text);
     Ok(ToolOutput::Json(
         format!("{{\"requiresConfirmation\":true,{body}").into(),
     ))
+}
+
+/// How much of the schema to give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Within [`COMPACT_REPLY_BYTES`] (see [`crate::schema::compact`]).
+    Compact,
+    /// Everything.
+    Full,
+}
+
+fn detail_arg(map: &Map<String, Value>) -> Result<Detail, ToolError> {
+    match map.get("detail") {
+        None | Some(Value::Null) => Ok(Detail::Compact),
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("compact") => Ok(Detail::Compact),
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("full") => Ok(Detail::Full),
+        Some(other) => Err(ToolError::new(
+            ErrorType::InvalidArguments,
+            format!("`detail` must be \"compact\" or \"full\", got {other}"),
+            "Leave `detail` out for a compact schema, or give \"full\" for everything.",
+        )
+        .with("argument", "detail")),
+    }
+}
+
+fn path_arg(map: &Map<String, Value>) -> Result<Option<String>, ToolError> {
+    match map.get("path") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() || s.trim() == "/" => Ok(None),
+        Some(Value::String(s)) if s.len() <= 1024 => {
+            let s = s.trim();
+            Ok(Some(if s.starts_with('/') {
+                s.to_string()
+            } else {
+                format!("/{s}")
+            }))
+        }
+        Some(other) => Err(ToolError::new(
+            ErrorType::InvalidArguments,
+            format!(
+                "`path` must be a JSON pointer string such as \"/Tags/items\", got {}",
+                crate::validate::type_name(other)
+            ),
+            "Give the path of an input member, e.g. \"/Definition/Sheets/items\".",
+        )
+        .with("argument", "path")),
+    }
+}
+
+/// The reply for the input part at `path`: `{service, operation, path, schema}`.
+fn path_reply(op: u32, path: &str, detail: Detail) -> Result<Arc<str>, ToolError> {
+    let o = catalog::operation(op);
+    let svc = catalog::service(o.service.to_native()).name.as_str();
+    let schema = crate::schema::sub_schema(op, path).map_err(|e| {
+        ToolError::new(
+            ErrorType::InvalidArguments,
+            format!(
+                "The path is not part of {svc} {}'s input: {e}",
+                o.name.as_str()
+            ),
+            "Give a path along the schema: member names, `items` for list items, \
+             `additionalProperties` for map values, e.g. \"/Tags/items\".",
+        )
+        .with("argument", "path")
+        .with("expected", e.expected.clone())
+    })?;
+    let mut out = Map::new();
+    out.insert("service".into(), svc.into());
+    out.insert("operation".into(), o.name.as_str().into());
+    out.insert("path".into(), path.into());
+    // An enum asked for by its path comes whole: that is how its full list is read.
+    let schema = if detail == Detail::Full || schema.get("enum").is_some() {
+        schema
+    } else {
+        let (schema, done) = crate::schema::compact::compact(schema, COMPACT_REPLY_BYTES - 512);
+        note_compaction(&mut out, &done);
+        schema
+    };
+    out.insert("schema".into(), schema);
+    Ok(Value::Object(out).to_string().into())
+}
+
+fn note_compaction(out: &mut Map<String, Value>, done: &crate::schema::compact::Compaction) {
+    if done.is_empty() {
+        return;
+    }
+    out.insert(
+        "compacted".into(),
+        serde_json::json!({
+            "enums": done.enums,
+            "structures": done.structures,
+            "descriptions": done.descriptions,
+            "members": done.members,
+            "note": "Parts are summarised to fit the context: ask again with `path` for one \
+                     part, or detail \"full\" for all.",
+        }),
+    );
 }
 
 /// `OperationNotAllowed`: the policy refuses every call of `op` (REFERENCE-BEHAVIOUR §1.4.1
@@ -69,23 +173,29 @@ pub fn not_allowed(ctx: &ToolContext, op: u32) -> ToolError {
 }
 
 /// The reply for operation `op` as compact JSON, from the cache or rendered and cached.
-fn reply_json(op: u32) -> Arc<str> {
-    static CACHE: OnceLock<Mutex<ReplyCache>> = OnceLock::new();
-    let cache = CACHE.get_or_init(|| Mutex::new(ReplyCache::new(CACHE_BUDGET_BYTES)));
+fn reply_json(op: u32, detail: Detail) -> Arc<str> {
+    static COMPACT: OnceLock<Mutex<ReplyCache>> = OnceLock::new();
+    static FULL: OnceLock<Mutex<ReplyCache>> = OnceLock::new();
+    let cache = match detail {
+        Detail::Compact => &COMPACT,
+        Detail::Full => &FULL,
+    }
+    .get_or_init(|| Mutex::new(ReplyCache::new(CACHE_BUDGET_BYTES)));
     if let Ok(mut c) = cache.lock()
         && let Some(hit) = c.get(op)
     {
         return hit;
     }
-    let text: Arc<str> = reply(op).to_string().into();
+    let text: Arc<str> = reply(op, detail).to_string().into();
     if let Ok(mut c) = cache.lock() {
         c.insert(op, Arc::clone(&text));
     }
     text
 }
 
-/// `{service, operation, description, schema}` for operation `op`.
-fn reply(op: u32) -> Value {
+/// `{service, operation, description, schema}` for operation `op`, plus `compacted` when the
+/// compact schema summarises parts.
+fn reply(op: u32, detail: Detail) -> Value {
     let o = catalog::operation(op);
     let svc = catalog::service(o.service.to_native());
     let mut out = Map::new();
@@ -95,7 +205,20 @@ fn reply(op: u32) -> Value {
         "description".into(),
         operation_description(o.documentation.as_str(), o.summary.as_str()).into(),
     );
-    out.insert("schema".into(), crate::schema::operation_input_schema(op));
+    let schema = crate::schema::operation_input_schema(op);
+    let schema = match detail {
+        Detail::Full => schema,
+        Detail::Compact => {
+            // The rest of the reply, the `compacted` note and the confirmation flag share
+            // the budget with the schema.
+            let rest = Value::Object(out.clone()).to_string().len() + 400;
+            let (schema, done) =
+                crate::schema::compact::compact(schema, COMPACT_REPLY_BYTES.saturating_sub(rest));
+            note_compaction(&mut out, &done);
+            schema
+        }
+    };
+    out.insert("schema".into(), schema);
     Value::Object(out)
 }
 

@@ -107,7 +107,7 @@ def test_list_tools():
         assert set(search.input_schema["properties"]) == {"query", "serviceHint", "limit"}
         assert search.annotations.read_only_hint is True
         schema = by_name["aws_get_operation_schema"]
-        assert set(schema.input_schema["properties"]) == {"service", "operation"}
+        assert set(schema.input_schema["properties"]) == {"service", "operation", "path", "detail"}
         execute = by_name["aws_execute"]
         assert set(execute.input_schema["properties"]) == {
             "action", "service", "operation", "payload", "region", "options"
