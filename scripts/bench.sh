@@ -41,6 +41,13 @@ moto_venv=$(bash "${SHARED_DIR:-../shared}/moto/setup.sh" "$PWD/.moto-venv")
 # ~0.3 ms, and our path has one more process hop (client -> server -> moto) than the others.
 # Unpinned figures: run the script directly.
 taskset -c 0 "$moto_venv/bin/python" scripts/bench_invoke.py --bin target/release/aws-exec-mcp
+echo
+echo "== context cost per task: search -> schema -> validate over 50 eval tasks (scripts/bench_context.py)"
+if [ -x .venv-ci/bin/python ]; then
+  .venv-ci/bin/python scripts/bench_context.py --bin target/release/aws-exec-mcp
+else
+  echo "    skipped: .venv-ci missing (scripts/test.sh creates it)"
+fi
 if [ "${BENCH_SLIM:-0}" = 1 ]; then
   echo
   echo "== slim build: AWS_MCP_SERVICES=ec2,s3"

@@ -124,7 +124,16 @@ fn path_and_full_give_what_compact_leaves_out() {
     .unwrap_err();
     assert_eq!(e.error_type, ErrorType::InvalidArguments);
 
-    // A payload valid for the full schema validates whatever the schema showed.
-    let small = reply(&ctx, json!({"service": "s3", "operation": "PutObject"}));
+    // Small schemas stay whole; above 4 KB optional members' descriptions are cut to a
+    // sentence, and the members all stay.
+    let small = reply(&ctx, json!({"service": "sqs", "operation": "GetQueueUrl"}));
     assert!(small.get("compacted").is_none(), "small schemas stay whole");
+    let put = reply(&ctx, json!({"service": "s3", "operation": "PutObject"}));
+    assert_eq!(put["compacted"]["structures"], 0, "{}", put["compacted"]);
+    assert_eq!(put["compacted"]["members"], 0);
+    let full = reply(&ctx, json!({"service": "s3", "operation": "PutObject", "detail": "full"}));
+    assert_eq!(
+        put["schema"]["properties"].as_object().map(|m| m.len()),
+        full["schema"]["properties"].as_object().map(|m| m.len())
+    );
 }

@@ -15,7 +15,7 @@ pub const EXECUTE: &str = "aws_execute";
 pub const NAMES: [&str; 3] = [SEARCH, SCHEMA, EXECUTE];
 
 /// Default and maximum of `aws_search_operations.limit`.
-pub const SEARCH_LIMIT_DEFAULT: u64 = 10;
+pub const SEARCH_LIMIT_DEFAULT: u64 = 5;
 pub const SEARCH_LIMIT_MAX: u64 = 50;
 
 const SEARCH_DESCRIPTION: &str = "\
@@ -23,7 +23,7 @@ Step 1: find the AWS operation for a task. Ranked search over every AWS service 
 CLI names, services, documentation). Each hit: service, operation, a one-line summary, \
 'required' members, and readOnly / destructive / requiresConfirmation when true.\n\
 Arguments at the top level: 'query' (a few words: 'list s3 buckets', 'stop ec2 instance'), \
-optional 'serviceHint' ('s3', 'logs'...), optional 'limit' (1-50, default 10).\n\
+optional 'serviceHint' ('s3', 'logs'...), optional 'limit' (1-50, default 5).\n\
 Next: aws_get_operation_schema for the hit you want.";
 
 const SCHEMA_DESCRIPTION: &str = "\

@@ -1,7 +1,8 @@
 //! Schemas sized for a context window: the full schema ([`super::operation_input_schema`])
 //! reduced to a byte budget, so that every operation's default answer fits an agent's context.
 //!
-//! Steps, each only while the schema is over its budget (the first always):
+//! Steps, each only while the schema is over its budget (the first always, and above
+//! [`TERSE_ABOVE`] bytes the descriptions of step 3 are cut to a sentence in any case):
 //! 1. enums of more than [`MAX_ENUM`] values become their count and a few examples (the
 //!    description says `validate` checks the full list, and `path` shows it);
 //! 2. nested structures, largest first, become a one-line summary naming their members (the
@@ -20,6 +21,8 @@ use serde_json::{Map, Value, json};
 pub const MAX_ENUM: usize = 40;
 /// Values shown of a summarised enum.
 const ENUM_EXAMPLES: usize = 8;
+/// Schemas larger than this get optional members' descriptions cut to a sentence.
+pub const TERSE_ABOVE: usize = 4 * 1024;
 /// Members named in a structure's summary.
 const SUMMARY_MEMBERS: usize = 12;
 
@@ -47,21 +50,21 @@ pub fn compact(mut schema: Value, budget: usize) -> (Value, Compaction) {
     let mut done = Compaction::default();
     shrink_enums(&mut schema, "", &mut done);
     let mut total = size(&schema);
+    let required = required_of(&schema);
+    // Above TERSE_ABOVE, optional members' descriptions are cut to their first sentence even
+    // within the budget: most of an agent's cost per task is the schema it reads.
+    if total > TERSE_ABOVE {
+        let changed = trim_descriptions(&mut schema, &required, false, true);
+        if changed > 0 {
+            done.descriptions += changed;
+            total = size(&schema);
+        }
+    }
     if total <= budget {
         return (schema, done);
     }
     // 2. Structures, largest first: `$defs` entries and nested inline objects. A round
     // collapses by estimate, then drops the `$defs` nothing refers to any more and measures.
-    let required: Vec<String> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
     for _round in 0..16 {
         if total <= budget {
             break;
@@ -147,6 +150,20 @@ pub fn compact(mut schema: Value, budget: usize) -> (Value, Compaction) {
         total = size(&schema);
     }
     (schema, done)
+}
+
+/// The names of the root's required members.
+fn required_of(schema: &Value) -> Vec<String> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Every structure that can be summarised: `$defs` entries and the objects nested in them and

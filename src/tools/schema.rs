@@ -19,8 +19,9 @@ const TOOL: &str = "aws_get_operation_schema";
 const ARGS: &[&str] = &["service", "operation", "path", "detail"];
 /// The most a default (compact) reply takes, in bytes of JSON text.
 pub const COMPACT_REPLY_BYTES: usize = 12 * 1024;
-/// Longest operation description returned (characters; the full text can be long).
-const DESCRIPTION_CHARS: usize = 1200;
+/// Longest operation description returned (characters; the full text can be long, and an agent
+/// pays for every byte: the search already gave the summary).
+const DESCRIPTION_CHARS: usize = 500;
 /// Bytes of serialised replies kept (the largest, ec2 RunInstances, is about 45 KB).
 const CACHE_BUDGET_BYTES: usize = 8 * 1024 * 1024;
 

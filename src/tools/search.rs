@@ -2,7 +2,7 @@
 //! (see [`crate::catalog::search`] for the ranking).
 //!
 //! Arguments: `query` (string, 1..=256 characters, required), `serviceHint` (a service name or
-//! alias, optional), `limit` (integer 1..=50, default 10). Result:
+//! alias, optional), `limit` (integer 1..=50, default 5). Result:
 //! `{"count", "query", "results": [{"service", "operation", "summary", "required"?,
 //! "readOnly"?, "destructive"?, "requiresConfirmation"?, "score"}]}`, plus `serviceHint`
 //! (canonical) when one was given and a `hint` when nothing matched. Each hit carries what an
@@ -22,7 +22,7 @@ use catalog_format::format::OP_READONLY;
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 256;
 /// Default and maximum number of results.
-pub const DEFAULT_LIMIT: usize = 10;
+pub const DEFAULT_LIMIT: usize = 5;
 pub const MAX_LIMIT: usize = 50;
 /// Longest summary returned, in characters (ten hits stay under 3 KB).
 const SUMMARY_CHARS: usize = 110;
@@ -394,7 +394,8 @@ mod tests {
             "run an ec2 instance",
             "put an item in a dynamodb table",
         ] {
-            let v = ok(json!({"query": q}));
+            let v = ok(json!({"query": q, "limit": 10}));
+            assert_eq!(v["count"], 10, "{q}");
             let size = serde_json::to_string(&v).map_or(0, |s| s.len());
             assert!(size < 3072, "{q}: {size} bytes");
         }
