@@ -15,6 +15,8 @@ import pytest
 from mcp import ClientSession, StdioServerParameters, stdio_client
 from mcp.shared.exceptions import MCPError
 
+from harness import assert_error, assert_success, structured  # the shared result checks
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = os.environ.get("AWS_MCP_BIN", str(ROOT / "target" / "release" / "aws-exec-mcp"))
 TIMEOUT_S = 60
@@ -51,32 +53,6 @@ def with_session(body):
     return asyncio.run(bounded())
 
 
-def structured(result):
-    """The structured content of a tool result, checked against its text block."""
-    assert isinstance(result.structured_content, dict), result
-    texts = [c.text for c in result.content if getattr(c, "type", None) == "text"]
-    assert texts, result
-    return result.structured_content
-
-
-def assert_success(result):
-    assert result.is_error is False, result
-    data = structured(result)
-    # The text block carries the same JSON.
-    assert json.loads(result.content[0].text) == data
-    return data
-
-
-def assert_error(result, error_type):
-    assert result.is_error is True, result
-    err = structured(result)["error"]
-    assert err["type"] == error_type, err
-    assert err["message"], err
-    assert "hint" in err, err
-    text = result.content[0].text
-    assert text.startswith(error_type), text
-    assert "Internal tool error" not in text
-    return err
 
 
 def test_binary_exists():
