@@ -131,7 +131,10 @@ fn path_and_full_give_what_compact_leaves_out() {
     let put = reply(&ctx, json!({"service": "s3", "operation": "PutObject"}));
     assert_eq!(put["compacted"]["structures"], 0, "{}", put["compacted"]);
     assert_eq!(put["compacted"]["members"], 0);
-    let full = reply(&ctx, json!({"service": "s3", "operation": "PutObject", "detail": "full"}));
+    let full = reply(
+        &ctx,
+        json!({"service": "s3", "operation": "PutObject", "detail": "full"}),
+    );
     assert_eq!(
         put["schema"]["properties"].as_object().map(|m| m.len()),
         full["schema"]["properties"].as_object().map(|m| m.len())
