@@ -20,9 +20,13 @@
 //!   [`AuditLog::begin`] waits for the row to be committed (at most `AUDIT_WRITE_TIMEOUT_MS`),
 //!   so that with `AUDIT_FAIL_MODE=closed` (the default) a call that cannot be recorded is
 //!   refused before AWS is called. [`OpHandle::finish`], [`AuditLog::deny`] and
-//!   [`AuditLog::pending`] never wait. At most `AUDIT_QUEUE_CAPACITY` rows wait to be written
-//!   (`begin` beyond that: [`AuditError::QueueFull`]). A write that fails is an `error` log
-//!   line naming the row (masked), never silence.
+//!   [`AuditLog::pending`] never wait; an outcome is committed right after the next new row
+//!   (or alone within 20 ms), and the request and response documents are written by a
+//!   second thread, so that a `begin` waits for its own small commit only. At most
+//!   `AUDIT_QUEUE_CAPACITY` rows wait to be written (`begin` beyond that:
+//!   [`AuditError::QueueFull`]). A write that fails is an `error` log line naming the row
+//!   (masked), never silence. [`AuditLog::flush`] and [`AuditLog::shutdown`] write everything
+//!   held, files included.
 //! * **Masking** ([`mask`]): everything stored goes through the [`Masker`] first.
 //! * **Retention**: rows older than `AUDIT_RETENTION_DAYS` (default 90, 0 keeps everything)
 //!   and their artifact files are removed when the log opens and every 24 hours.
@@ -322,7 +326,7 @@ pub struct Outcome {
     pub account: Option<String>,
     pub caller_arn: Option<String>,
     /// The operation's output (before any `query` projection): stored masked as the
-    /// `response` artifact. Masking and writing happen on the writer thread.
+    /// `response` artifact. Masking and writing happen on the audit log's file thread.
     pub response: Option<Value>,
 }
 

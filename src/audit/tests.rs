@@ -393,6 +393,166 @@ async fn a_clean_shutdown_closes_the_calls_in_flight() {
     assert_eq!(row.error_code.as_deref(), Some("ServerStopped"));
 }
 
+/// The documents are written off the writer thread and their rows ride with a later
+/// transaction: without a flush they still reach the database (after the linger), and a stop
+/// writes and records whatever was given to the file thread.
+#[tokio::test]
+async fn artifacts_are_recorded_without_a_flush_and_before_a_stop() {
+    let t = Temp::new("linger");
+    let log = AuditLog::open(&t.config()).unwrap();
+    let h = log
+        .begin(call(&TxId::new(), "s3", "ListBuckets"), &json!({"x": 1}))
+        .await
+        .unwrap();
+    let first = h.id().clone();
+    h.finish(Outcome::success().with_response(json!({"Buckets": []})));
+    let mut c = testing::open(&t.db());
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while testing::artifacts_of(&mut c, first.as_str()).len() < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the artifact rows never came"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(testing::operation(&mut c, first.as_str()).status, "success");
+
+    // Queued work at a stop: rows, outcomes, files and their rows all land.
+    let mut ids = Vec::new();
+    for _ in 0..20 {
+        let h = log
+            .begin(call(&TxId::new(), "s3", "ListBuckets"), &json!({"x": 2}))
+            .await
+            .unwrap();
+        ids.push(h.id().clone());
+        h.finish(Outcome::success().with_response(json!({"Buckets": [{"Name": "b"}]})));
+    }
+    log.shutdown(Duration::from_secs(10));
+    for id in &ids {
+        assert_eq!(testing::operation(&mut c, id.as_str()).status, "success");
+        let arts = testing::artifacts_of(&mut c, id.as_str());
+        assert_eq!(arts.len(), 2, "{id}");
+        for a in &arts {
+            assert!(Path::new(&a.path).exists(), "{}", a.path);
+        }
+    }
+}
+
+/// A message that fails does not sink the others of its batch (the batch's transaction is
+/// retried one message at a time).
+#[tokio::test]
+async fn a_bad_message_does_not_sink_its_batch() {
+    let t = Temp::new("batch");
+    let log = AuditLog::open(&t.config()).unwrap();
+    let h = log
+        .begin(call(&TxId::new(), "s3", "ListBuckets"), &json!({}))
+        .await
+        .unwrap();
+    let live = h.id().clone();
+    std::mem::forget(h);
+    let writer = log.handle().unwrap().clone();
+    // Hold the write lock so that the writer is stuck on the first message below while the
+    // others queue up behind it: they form one batch.
+    let mut other = testing::open(&t.db());
+    other.batch_execute("BEGIN IMMEDIATE").unwrap();
+    let row = |id: &str| {
+        open_row(
+            &format!("tx-{id}"),
+            id,
+            "",
+            Status::Denied,
+            SystemTime::now(),
+        )
+    };
+    writer.insert(row("first"), json!({})).unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    writer.insert(row("a"), json!({})).unwrap();
+    writer.insert(row("a"), json!({})).unwrap(); // a duplicate: fails
+    writer.insert(row("b"), json!({})).unwrap();
+    writer.end(
+        OperationId("no-such-operation".to_string()),
+        writer::End::interrupted("X", "unknown operation"),
+        None,
+    );
+    writer.end(
+        live.clone(),
+        writer::End::interrupted("Y", "closed in the same batch"),
+        None,
+    );
+    other.batch_execute("ROLLBACK").unwrap();
+    log.flush().await;
+    let mut c = testing::open(&t.db());
+    assert_eq!(testing::operation(&mut c, "first").status, "denied");
+    assert_eq!(testing::operation(&mut c, "a").status, "denied");
+    assert_eq!(testing::operation(&mut c, "b").status, "denied");
+    let closed = testing::operation(&mut c, live.as_str());
+    assert_eq!(closed.status, "interrupted");
+    assert_eq!(closed.error_code.as_deref(), Some("Y"));
+    assert_eq!(testing::count_operations(&mut c), 4);
+}
+
+/// Under a steady stream of calls the writer commits during every checkpoint, which kept
+/// SQLite from ever starting the WAL over (it grew by ~10 MB a second). Once the WAL is over
+/// its cap, the checkpointer catches up holding the writer back (the gate the writer takes
+/// around each transaction), and the writer's next commit starts the WAL over: its checkpoint
+/// sequence number (bytes 12..16 of the header) moves.
+#[test]
+fn a_checkpoint_catches_up_with_a_busy_writer() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    let t = Temp::new("catch-up");
+    drop(AuditLog::open(&t.config()).unwrap());
+    let db = t.db();
+    let wal = db.with_extension("sqlite-wal");
+    let sequence = || {
+        use std::io::Read;
+        let mut header = [0u8; 16];
+        std::fs::File::open(&wal)
+            .and_then(|mut f| f.read_exact(&mut header))
+            .ok()
+            .map(|()| u32::from_be_bytes([header[12], header[13], header[14], header[15]]))
+    };
+    let gate = Arc::new(Mutex::new(()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = std::thread::spawn({
+        let (gate, stop, db) = (gate.clone(), stop.clone(), db.clone());
+        move || {
+            let mut c = testing::open(&db);
+            c.batch_execute("PRAGMA wal_autocheckpoint = 0;").unwrap();
+            let mut n = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let _gate = gate.lock().unwrap();
+                let id = format!("op-{n}");
+                let row = open_row(
+                    &format!("tx-{n}"),
+                    &id,
+                    "w",
+                    Status::Success,
+                    SystemTime::now(),
+                );
+                testing::insert_row(&mut c, &row);
+                n += 1;
+            }
+        }
+    });
+    let big = u64::try_from(testing::WAL_CAP_FRAMES).unwrap() * 4200;
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) < big {
+        assert!(std::time::Instant::now() < deadline, "the WAL never grew");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let before = sequence();
+    let mut checkpointer = testing::open(&db);
+    testing::checkpoint_and_restart(&mut checkpointer, &gate).unwrap();
+    let restarted = (0..500).any(|_| {
+        std::thread::sleep(Duration::from_millis(10));
+        sequence() != before
+    });
+    stop.store(true, Ordering::Relaxed);
+    writer.join().unwrap();
+    assert!(restarted, "the WAL did not start over");
+}
+
 #[tokio::test]
 async fn an_unwritable_store_fails_closed_and_open_mode_goes_on() {
     let t = Temp::new("unwritable");
@@ -483,6 +643,14 @@ async fn retention_removes_old_rows_and_their_files() {
     std::fs::write(&old_file, b"{}").unwrap();
     let outside = t.0.join("outside.json");
     std::fs::write(&outside, b"{}").unwrap();
+    // A document whose row was never committed (a crash in between), and a file that is not
+    // a document, in another old day.
+    let other_day = config.artifact_dir.join("2020-01-02");
+    std::fs::create_dir_all(&other_day).unwrap();
+    let orphan = other_day.join("0123456789abcdef0123456789abcdef-response.json");
+    std::fs::write(&orphan, b"{}").unwrap();
+    let notes = other_day.join("notes.txt");
+    std::fs::write(&notes, b"kept").unwrap();
     {
         let mut c = testing::open(&t.db());
         let old = SystemTime::now() - Duration::from_secs(200 * 86_400);
@@ -537,6 +705,8 @@ async fn retention_removes_old_rows_and_their_files() {
     assert!(!old_file.exists());
     assert!(!dir.exists(), "the empty day directory is removed");
     assert!(outside.exists());
+    assert!(!orphan.exists(), "a document without a row is removed");
+    assert!(notes.exists(), "other files are left alone");
     let cutoff = rfc3339(SystemTime::now() - Duration::from_secs(90 * 86_400));
     let (removed, _) = testing::retention(&mut c, &cutoff, None).unwrap();
     assert_eq!(removed, 0);

@@ -1,12 +1,18 @@
 //! The writer: one thread owns the SQLite connection and applies the tools' messages in
-//! order, many per transaction. Rows are committed (and `begin` acknowledged) first; then the
-//! artifact files are written and their rows added, so that `begin` waits for one small
-//! commit only. Every minute it refreshes its heartbeat and closes orphaned rows; every day
-//! (and at start) it applies the retention.
+//! order, many per transaction. New rows (`begin`, `deny`, `pending`) go first, in a
+//! transaction of their own, acknowledged as soon as it is committed. Outcomes and the
+//! artifact rows of the documents written meanwhile are held for the next such commit and
+//! written right after it, in a second transaction, or alone once the oldest has waited
+//! [`LINGER`]: at a steady rate a call costs two commits, and that work happens while the
+//! next call waits for AWS instead of while an answer is on its way to the client. The
+//! documents themselves (masked request and response JSON files) are written by a second
+//! thread, `audit-files`, so that a `begin` never waits behind file work. Every minute the
+//! writer refreshes its heartbeat and closes orphaned rows; every day (and at start) it
+//! applies the retention.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, mpsc};
+use std::sync::{Arc, Condvar, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant, SystemTime};
 
 use diesel::connection::SimpleConnection;
@@ -40,6 +46,11 @@ const RETENTION_EVERY: Duration = Duration::from_secs(24 * 3600);
 const REOPEN_AFTER: Duration = Duration::from_secs(5);
 /// Rows deleted per statement by the retention.
 const DELETE_CHUNK: usize = 500;
+/// The longest an outcome or an artifact row waits for the next new row's commit before it
+/// is committed on its own.
+const LINGER: Duration = Duration::from_millis(20);
+/// How long a flush or a stop waits for the file thread to write what it was given.
+const FILES_WAIT: Duration = Duration::from_secs(30);
 
 /// How an operation ended, as sent to the writer.
 #[derive(Debug, Clone)]
@@ -261,9 +272,19 @@ pub(crate) struct Writer {
     /// Why the database is not open, and when to try again.
     failure: Option<(AuditError, Instant)>,
     /// The canonical artifact directory, once created.
-    artifact_dir: Option<PathBuf>,
+    artifact_dir: Option<Arc<Path>>,
     /// Checkpoints the WAL beside the writer (dropped: it stops).
     checkpointer: Option<Checkpointer>,
+    /// Taken around each transaction; the checkpointer takes it to catch up with the WAL.
+    gate: Arc<Mutex<()>>,
+    /// Writes the artifact documents (started with the first one).
+    files: Option<Files>,
+    /// Documents given to the file thread whose result has not come back yet.
+    outstanding: usize,
+    /// Outcomes and artifact rows held for the next transaction, and since when.
+    held_ends: Vec<Msg>,
+    artifact_rows: Vec<ArtifactRow>,
+    held_since: Option<Instant>,
     queued: Arc<AtomicUsize>,
     ready: Arc<Ready>,
     last_heartbeat: Instant,
@@ -275,6 +296,12 @@ pub(crate) struct Writer {
 struct Applied {
     op: String,
     tx: String,
+}
+
+/// What the outcomes' transaction writes.
+enum Item<'a> {
+    Msg(&'a Msg),
+    Artifact(&'a ArtifactRow),
 }
 
 impl Writer {
@@ -294,6 +321,12 @@ impl Writer {
             failure: None,
             artifact_dir: None,
             checkpointer: None,
+            gate: Arc::new(Mutex::new(())),
+            files: None,
+            outstanding: 0,
+            held_ends: Vec::new(),
+            artifact_rows: Vec::new(),
+            held_since: None,
             queued,
             ready,
             last_heartbeat: Instant::now(),
@@ -312,9 +345,9 @@ impl Writer {
             self.ready.cond.notify_all();
         }
         loop {
-            let first = match rx.recv_timeout(TICK) {
-                Ok(msg) => Some(msg),
-                Err(mpsc::RecvTimeoutError::Timeout) => None,
+            let (first, timed_out) = match rx.recv_timeout(self.wait()) {
+                Ok(msg) => (Some(msg), false),
+                Err(mpsc::RecvTimeoutError::Timeout) => (None, true),
                 Err(mpsc::RecvTimeoutError::Disconnected) => break,
             };
             let mut batch: Vec<Msg> = first.into_iter().collect();
@@ -326,26 +359,50 @@ impl Writer {
             }
             let mut stop = None;
             let mut flushes = Vec::new();
-            let mut work = Vec::new();
-            for msg in batch {
-                match msg {
-                    Msg::Flush(ack) => flushes.push(ack),
-                    Msg::Shutdown(done) => stop = Some(done),
-                    other => work.push(other),
+            let mut rows = Vec::new();
+            let mut ends = Vec::new();
+            let mut sort = |msg: Msg, stop: &mut Option<mpsc::Sender<()>>| match msg {
+                Msg::Flush(ack) => flushes.push(ack),
+                Msg::Shutdown(done) => {
+                    if stop.is_none() {
+                        *stop = Some(done);
+                    }
                 }
+                end @ Msg::End { .. } => ends.push(end),
+                row => rows.push(row),
+            };
+            for msg in batch {
+                sort(msg, &mut stop);
             }
             if stop.is_some() {
                 // Everything sent before the shutdown is written too.
                 while let Ok(msg) = rx.try_recv() {
-                    match msg {
-                        Msg::Flush(ack) => flushes.push(ack),
-                        Msg::Shutdown(_) => {}
-                        other => work.push(other),
-                    }
+                    sort(msg, &mut stop);
                 }
             }
-            if !work.is_empty() {
-                self.write(work);
+            if !ends.is_empty() {
+                self.held_since.get_or_insert_with(Instant::now);
+                self.held_ends.append(&mut ends);
+            }
+            if !rows.is_empty() || !self.held_ends.is_empty() {
+                self.reopen_if_due();
+            }
+            // New rows first, in a transaction of their own: `begin` waits for this commit
+            // only.
+            let began = !rows.is_empty();
+            if began {
+                self.write_rows(rows);
+            }
+            self.collect_artifacts();
+            // Then what was held: right after new rows, or once it has waited long enough.
+            if began
+                || (timed_out && self.held_since.is_some())
+                || self.held_since.is_some_and(|t| t.elapsed() >= LINGER)
+            {
+                self.write_held();
+            }
+            if !flushes.is_empty() || stop.is_some() {
+                self.settle();
             }
             for ack in flushes {
                 let _ = ack.send(());
@@ -358,6 +415,16 @@ impl Writer {
             self.housekeeping(SystemTime::now());
         }
         self.close();
+    }
+
+    /// How long the writer may sleep: until what it holds is due, a while when the file
+    /// thread has documents (their rows will be waiting), else a heartbeat period.
+    fn wait(&self) -> Duration {
+        match self.held_since {
+            Some(t) => LINGER.saturating_sub(t.elapsed()),
+            None if self.outstanding > 0 => LINGER,
+            None => TICK,
+        }
     }
 
     /// Opens the database: pragmas, migrations, this writer's row, then crash recovery and
@@ -382,7 +449,7 @@ impl Writer {
             // own thread and connection, off the path of `begin`; without that thread SQLite
             // checkpoints inside a commit every 1000 pages (a p99 of ~15 ms here).
             self.checkpointer = None;
-            match Checkpointer::spawn(&path) {
+            match Checkpointer::spawn(&path, self.gate.clone()) {
                 Ok(c) => {
                     self.checkpointer = Some(c);
                     let _ = conn.batch_execute("PRAGMA wal_autocheckpoint = 0;");
@@ -412,7 +479,7 @@ impl Writer {
         }
         self.failure = None;
         self.artifact_dir = match prepare_dir(&self.config.artifact_dir) {
-            Ok(dir) => Some(dir),
+            Ok(dir) => Some(Arc::from(dir)),
             Err(e) => {
                 tracing::error!(
                     target: "aws_exec_mcp::audit",
@@ -430,10 +497,8 @@ impl Writer {
         Ok(())
     }
 
-    /// Applies a batch: rows in one transaction (each message in a savepoint), then the
-    /// acknowledgements, then the artifacts.
-    fn write(&mut self, work: Vec<Msg>) {
-        let _span = tracing::debug_span!("audit.write", messages = work.len()).entered();
+    /// A log that failed to open is tried again when its delay is over.
+    fn reopen_if_due(&mut self) {
         if self.conn.is_none()
             && self
                 .failure
@@ -447,47 +512,83 @@ impl Writer {
                 Err(e) => tracing::error!(target: "aws_exec_mcp::audit", "{e}"),
             }
         }
-        let writer_id = self.id.clone();
-        let results: Vec<Result<Applied, AuditError>> = match self.conn.as_mut() {
-            None => {
-                let why = self
-                    .failure
-                    .as_ref()
-                    .map(|(e, _)| e.clone())
-                    .unwrap_or_else(|| unavailable("the audit log is not open"));
-                work.iter().map(|_| Err(why.clone())).collect()
-            }
-            Some(conn) => {
-                let applied = conn.immediate_transaction(|c| {
-                    let mut out = Vec::with_capacity(work.len());
-                    for msg in &work {
-                        let r = c.transaction(|c| apply(c, msg, &writer_id));
-                        out.push(r.map_err(|e| AuditError::Write {
-                            detail: e.to_string(),
-                        }));
-                    }
-                    Ok::<_, diesel::result::Error>(out)
-                });
-                match applied {
-                    Ok(out) => out,
+    }
+
+    /// Applies `items` in one transaction: one result per item. Without savepoints: when an
+    /// item fails, the transaction is rolled back and the items are applied again one
+    /// transaction each, so that one bad row does not sink the others.
+    fn transact<I>(
+        &mut self,
+        items: &[I],
+        f: impl Fn(&mut SqliteConnection, &I) -> QueryResult<Applied>,
+    ) -> Vec<Result<Applied, AuditError>> {
+        if items.is_empty() {
+            return Vec::new();
+        }
+        let Some(conn) = self.conn.as_mut() else {
+            let why = self
+                .failure
+                .as_ref()
+                .map(|(e, _)| e.clone())
+                .unwrap_or_else(|| unavailable("the audit log is not open"));
+            return items.iter().map(|_| Err(why.clone())).collect();
+        };
+        let write_error = |e: diesel::result::Error| AuditError::Write {
+            detail: e.to_string(),
+        };
+        let _gate = self.gate.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut failed_item = false;
+        let all = conn.immediate_transaction(|c| {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                match f(c, item) {
+                    Ok(a) => out.push(a),
                     Err(e) => {
-                        let why = AuditError::Write {
-                            detail: format!("the transaction failed: {e}"),
-                        };
-                        work.iter().map(|_| Err(why.clone())).collect()
+                        failed_item = true;
+                        return Err(e);
                     }
                 }
             }
-        };
+            Ok(out)
+        });
+        match all {
+            Ok(out) => out.into_iter().map(Ok).collect(),
+            Err(e) if !failed_item => {
+                // BEGIN or COMMIT failed (a lock held too long, a full disk): nothing went in.
+                let why = AuditError::Write {
+                    detail: format!("the transaction failed: {e}"),
+                };
+                items.iter().map(|_| Err(why.clone())).collect()
+            }
+            Err(e) if items.len() == 1 => vec![Err(write_error(e))],
+            Err(_) => items
+                .iter()
+                .map(|item| {
+                    conn.immediate_transaction(|c| f(c, item))
+                        .map_err(write_error)
+                })
+                .collect(),
+        }
+    }
+
+    /// The started, denied and pending rows: committed, acknowledged, then their request
+    /// documents go to the file thread.
+    fn write_rows(&mut self, msgs: Vec<Msg>) {
+        let _span = tracing::debug_span!("audit.rows", messages = msgs.len()).entered();
+        let writer_id = self.id.clone();
+        let results = self.transact(&msgs, |c, msg| apply(c, msg, &writer_id));
         let mut documents = Vec::new();
-        for (msg, result) in work.into_iter().zip(results) {
+        for (msg, result) in msgs.into_iter().zip(results) {
             if msg.counted() {
                 self.queued.fetch_sub(1, Ordering::AcqRel);
             }
             match (msg, result) {
                 (Msg::Begin { ack, request, .. }, Ok(a)) => {
-                    documents.push((a.op.clone(), a.tx.clone(), "request", None, request));
+                    documents.push(Document::request(&a, request));
                     let _ = ack.send(Ok((OperationId(a.op), TxId(a.tx))));
+                }
+                (Msg::Insert { request, .. }, Ok(a)) => {
+                    documents.push(Document::request(&a, request));
                 }
                 (Msg::Begin { ack, row, .. }, Err(e)) => {
                     log_lost(
@@ -498,89 +599,187 @@ impl Writer {
                     );
                     let _ = ack.send(Err(e));
                 }
-                (Msg::Insert { request, .. }, Ok(a)) => {
-                    documents.push((a.op, a.tx, "request", None, request));
-                }
-                (Msg::Insert { row, .. }, Err(why)) => {
+                (Msg::Insert { row, .. }, Err(e)) => {
                     log_lost(
                         &row.id,
                         &row.status,
                         &format!("{}:{}", row.service, row.operation),
-                        &why.to_string(),
+                        &e.to_string(),
                     );
                 }
-                (Msg::End { response, .. }, Ok(a)) => {
-                    if let Some((op, value)) = response {
-                        documents.push((a.op, a.tx, "response", Some(op), value));
-                    }
-                }
-                (Msg::End { op, end, .. }, Err(why)) => {
-                    log_lost(op.as_str(), &end.row.status, "outcome", &why.to_string());
-                }
-                (Msg::Flush(_) | Msg::Shutdown(_), _) => {}
+                (Msg::End { .. } | Msg::Flush(_) | Msg::Shutdown(_), _) => {}
             }
         }
-        self.artifacts(documents);
+        self.forward(documents);
     }
 
-    /// Writes the masked documents as files and records them.
-    fn artifacts(&mut self, documents: Vec<(String, String, &'static str, Option<u32>, Value)>) {
+    /// The outcomes and artifact rows held, in one transaction; then the responses go to
+    /// the file thread.
+    fn write_held(&mut self) {
+        self.held_since = None;
+        let ends = std::mem::take(&mut self.held_ends);
+        let rows = std::mem::take(&mut self.artifact_rows);
+        if ends.is_empty() && rows.is_empty() {
+            return;
+        }
+        let _span =
+            tracing::debug_span!("audit.ends", ends = ends.len(), artifacts = rows.len()).entered();
+        let items: Vec<Item<'_>> = ends
+            .iter()
+            .map(Item::Msg)
+            .chain(rows.iter().map(Item::Artifact))
+            .collect();
+        let writer_id = self.id.clone();
+        let mut results = self
+            .transact(&items, |c, item| match item {
+                Item::Msg(msg) => apply(c, msg, &writer_id),
+                Item::Artifact(row) => {
+                    diesel::insert_into(artifacts::table)
+                        .values(*row)
+                        .execute(c)?;
+                    Ok(Applied {
+                        op: row.op_id.clone(),
+                        tx: row.tx_id.clone(),
+                    })
+                }
+            })
+            .into_iter();
+        drop(items);
+        let mut documents = Vec::new();
+        for msg in ends {
+            match (msg, results.next()) {
+                (
+                    Msg::End {
+                        response: Some((op_index, value)),
+                        ..
+                    },
+                    Some(Ok(a)),
+                ) => {
+                    documents.push(Document {
+                        op: a.op,
+                        tx: a.tx,
+                        kind: "response",
+                        output_of: Some(op_index),
+                        value,
+                    });
+                }
+                (Msg::End { op, end, .. }, Some(Err(e))) => {
+                    log_lost(op.as_str(), &end.row.status, "outcome", &e.to_string());
+                }
+                _ => {}
+            }
+        }
+        for (row, result) in rows.iter().zip(results) {
+            if let Err(e) = result {
+                // A file without its row would never be found: it goes.
+                let _ = std::fs::remove_file(&row.path);
+                tracing::error!(
+                    target: "aws_exec_mcp::audit",
+                    op = %row.op_id,
+                    "audit: the {} artifact of operation {} cannot be recorded: {e}",
+                    row.kind,
+                    row.op_id
+                );
+            }
+        }
+        self.forward(documents);
+    }
+
+    /// Gives the documents to the file thread (started on first use).
+    fn forward(&mut self, documents: Vec<Document>) {
         if documents.is_empty() || self.config.artifact_max_bytes == 0 {
             return;
         }
         let Some(dir) = self.artifact_dir.clone() else {
             return;
         };
-        let now = SystemTime::now();
-        let mut rows = Vec::new();
-        for (op, tx, kind, output_of, value) in documents {
-            // Requests were masked on the caller's side; responses are masked here.
-            let value = match output_of {
-                Some(op_idx) => self.masker.mask_output(op_idx, &value),
-                None => value,
-            };
-            match write_document(&dir, &op, kind, &value, self.config.artifact_max_bytes, now) {
-                Ok((path, bytes, sha256, truncated)) => rows.push(ArtifactRow {
-                    id: uuid::Uuid::new_v4().simple().to_string(),
-                    op_id: op,
-                    tx_id: tx,
-                    kind: kind.to_string(),
-                    path: path.display().to_string(),
-                    bytes: bytes as i64,
-                    sha256,
-                    truncated,
-                    created_at: rfc3339(now),
-                }),
-                Err(e) => tracing::error!(
-                    target: "aws_exec_mcp::audit",
-                    op = %op,
-                    "audit: the {kind} artifact of operation {op} cannot be written: {e}"
-                ),
+        for doc in documents {
+            if self.files.is_none() {
+                match Files::spawn(self.masker.clone(), self.config.artifact_max_bytes) {
+                    Ok(files) => self.files = Some(files),
+                    Err(e) => {
+                        tracing::error!(
+                            target: "aws_exec_mcp::audit",
+                            op = %doc.op,
+                            "audit: the {} artifact of operation {} cannot be written: no \
+                             file thread ({e})",
+                            doc.kind,
+                            doc.op
+                        );
+                        continue;
+                    }
+                }
+            }
+            let Some(files) = &self.files else { continue };
+            match files.jobs.send(FileJob::Write(dir.clone(), doc)) {
+                Ok(()) => self.outstanding += 1,
+                Err(mpsc::SendError(job)) => {
+                    // The thread is gone (a panic): the next document starts another.
+                    self.files_gone();
+                    if let FileJob::Write(_, doc) = job {
+                        tracing::error!(
+                            target: "aws_exec_mcp::audit",
+                            op = %doc.op,
+                            "audit: the {} artifact of operation {} cannot be written: the \
+                             file thread stopped",
+                            doc.kind,
+                            doc.op
+                        );
+                    }
+                }
             }
         }
-        let Some(conn) = self.conn.as_mut() else {
-            return;
-        };
-        if rows.is_empty() {
+    }
+
+    /// The file thread stopped (a panic) or does not answer: what it wrote is taken, the
+    /// rest is given up (logged), and the next document starts another thread.
+    fn files_gone(&mut self) {
+        self.collect_artifacts();
+        if self.outstanding > 0 {
+            tracing::error!(
+                target: "aws_exec_mcp::audit",
+                "audit: {} artifact documents were not written: the file thread stopped or \
+                 did not answer within {} s",
+                self.outstanding,
+                FILES_WAIT.as_secs()
+            );
+        }
+        self.outstanding = 0;
+        self.files = None;
+    }
+
+    /// Takes the rows of the documents the file thread has written.
+    fn collect_artifacts(&mut self) {
+        let Some(files) = &self.files else { return };
+        let written =
+            std::mem::take(&mut *files.written.lock().unwrap_or_else(PoisonError::into_inner));
+        if written.is_empty() {
             return;
         }
-        let inserted = conn.immediate_transaction(|c| {
-            diesel::insert_into(artifacts::table)
-                .values(&rows)
-                .execute(c)
-        });
-        if let Err(e) = inserted {
-            for r in &rows {
-                let _ = std::fs::remove_file(&r.path);
-                tracing::error!(
-                    target: "aws_exec_mcp::audit",
-                    op = %r.op_id,
-                    "audit: the {} artifact of operation {} cannot be recorded: {e}",
-                    r.kind,
-                    r.op_id
-                );
+        self.outstanding = self.outstanding.saturating_sub(written.len());
+        self.artifact_rows.extend(written.into_iter().flatten());
+        if !self.artifact_rows.is_empty() {
+            self.held_since.get_or_insert_with(Instant::now);
+        }
+    }
+
+    /// Commits what is held, waits until the file thread has written every document given
+    /// to it (the responses of those outcomes too), and commits their rows (a flush, a stop).
+    fn settle(&mut self) {
+        self.write_held();
+        if self.outstanding > 0
+            && let Some(files) = &self.files
+        {
+            let (ack, done) = mpsc::channel();
+            let answered = files.jobs.send(FileJob::Barrier(ack)).is_ok()
+                && done.recv_timeout(FILES_WAIT).is_ok();
+            if answered {
+                self.collect_artifacts();
+            } else {
+                self.files_gone();
             }
         }
+        self.write_held();
     }
 
     /// Heartbeat, sweep and retention when due.
@@ -675,12 +874,23 @@ impl Writer {
             }
         }
         if let Some(dir) = &self.artifact_dir {
+            let orphans = remove_orphan_documents(c, dir, &cutoff[..10]);
+            if orphans > 0 {
+                tracing::info!(
+                    target: "aws_exec_mcp::audit",
+                    "audit: retention removed {orphans} artifact files without a row"
+                );
+            }
             remove_empty_day_dirs(dir, &cutoff[..10]);
         }
     }
 
-    /// A clean stop: this writer's open `started` rows become `interrupted`, its row goes.
+    /// A clean stop: the documents given to the file thread are written and recorded, this
+    /// writer's open `started` rows become `interrupted`, its row goes.
     fn close(&mut self) {
+        self.settle();
+        // Dropped: the file thread ends once its queue is empty (it is, after the settle).
+        self.files = None;
         let Some(c) = self.conn.as_mut() else { return };
         let now = rfc3339(SystemTime::now());
         let me = self.id.clone();
@@ -714,16 +924,92 @@ impl Writer {
 }
 
 /// A thread with its own connection that checkpoints the WAL every second (PASSIVE: it never
-/// blocks the writer). Stops when dropped.
+/// waits for the writer). Stops when dropped.
+///
+/// SQLite starts the WAL over (writing from its beginning again, on pages the OS still has in
+/// its cache) only when a write transaction begins after a checkpoint that copied every
+/// frame. A checkpoint takes milliseconds (two fsyncs), so under a steady stream of calls the
+/// writer always commits during it and the WAL grows without end (150 MB in 15 s in the
+/// probe), every commit appending to new pages (35 µs more per commit here). So when the WAL
+/// is over [`WAL_CAP_FRAMES`], the checkpointer runs more checkpoints until one has little
+/// left to copy, then a last one holding `gate`, which the writer takes around each
+/// transaction (its two fsyncs: 4–14 ms here, once per 16 MiB of WAL), and the writer's next
+/// transaction starts the WAL over. (Another server writing to the same file can still keep
+/// the WAL from starting over; it is then caught up every second.)
 struct Checkpointer {
     _stop: mpsc::Sender<()>,
 }
 
 /// How often the WAL is checkpointed.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+/// The WAL size (in 4 KiB pages: 16 MiB) over which a checkpoint holds the writer back to
+/// catch up with it.
+pub(crate) const WAL_CAP_FRAMES: i32 = 4096;
+/// The last checkpoint before the WAL starts over holds the writer once fewer frames than this
+/// were written during the one before.
+const CATCH_UP_FRAMES: i32 = 64;
+/// The WAL file is cut back to this size when it starts over (as large as it grows between
+/// two restarts under load, so that its pages stay allocated and cached).
+const WAL_SIZE_LIMIT: u64 = 16 << 20;
+
+#[derive(QueryableByName)]
+struct CheckpointResult {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    log: i32,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    checkpointed: i32,
+}
+
+/// A PASSIVE checkpoint: (frames in the WAL, frames copied to the database).
+fn checkpoint(conn: &mut SqliteConnection) -> QueryResult<(i32, i32)> {
+    let rows: Vec<CheckpointResult> =
+        diesel::sql_query("PRAGMA wal_checkpoint(PASSIVE)").load(conn)?;
+    Ok(rows
+        .first()
+        .map(|r| (r.log, r.checkpointed))
+        .unwrap_or((0, 0)))
+}
+
+/// A checkpoint; when the WAL is over [`WAL_CAP_FRAMES`], more until they catch up with the
+/// writer, the last one holding `gate`, so that the WAL starts over.
+pub(crate) fn checkpoint_and_restart(
+    conn: &mut SqliteConnection,
+    gate: &Mutex<()>,
+) -> QueryResult<()> {
+    // The counts are those of the WAL when a checkpoint began: the commits made during it do
+    // not show, but the next checkpoint's count has them.
+    let (mut log, _) = checkpoint(conn)?;
+    if log < WAL_CAP_FRAMES {
+        return Ok(());
+    }
+    // Without the writer held, while it commits much during each round (the first one
+    // fsyncs a second of WAL; the next ones have less to copy).
+    for _ in 0..4 {
+        let (now, _) = checkpoint(conn)?;
+        let grew = now - log;
+        log = now;
+        if log < WAL_CAP_FRAMES {
+            // The writer started the WAL over after a round that caught up.
+            return Ok(());
+        }
+        if grew <= CATCH_UP_FRAMES {
+            break;
+        }
+    }
+    let held = Instant::now();
+    let guard = gate.lock().unwrap_or_else(PoisonError::into_inner);
+    let last = checkpoint(conn);
+    drop(guard);
+    tracing::debug!(
+        target: "aws_exec_mcp::audit",
+        "audit: WAL of {log} frames caught up, the writer held {:?}",
+        held.elapsed()
+    );
+    last.map(|_| ())
+}
 
 impl Checkpointer {
-    fn spawn(path: &Path) -> Result<Checkpointer, String> {
+    fn spawn(path: &Path, gate: Arc<Mutex<()>>) -> Result<Checkpointer, String> {
         let url = path
             .to_str()
             .ok_or_else(|| "the path is not valid UTF-8".to_string())?;
@@ -737,7 +1023,7 @@ impl Checkpointer {
                 while let Err(mpsc::RecvTimeoutError::Timeout) =
                     stopped.recv_timeout(CHECKPOINT_EVERY)
                 {
-                    if let Err(e) = conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE);") {
+                    if let Err(e) = checkpoint_and_restart(&mut conn, &gate) {
                         tracing::debug!(target: "aws_exec_mcp::audit", "audit: checkpoint: {e}");
                     }
                 }
@@ -788,9 +1074,11 @@ pub(crate) fn open_connection(path: &Path, wal: bool) -> Result<SqliteConnection
                 path.display()
             );
         }
-        // The WAL file is cut back to 4 MiB after each complete checkpoint.
-        conn.batch_execute("PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = 4194304;")
-            .map_err(|e| e.to_string())?;
+        // The WAL file is cut back to 16 MiB when it starts over.
+        conn.batch_execute(&format!(
+            "PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = {WAL_SIZE_LIMIT};"
+        ))
+        .map_err(|e| e.to_string())?;
     } else {
         conn.batch_execute("PRAGMA synchronous = FULL;")
             .map_err(|e| e.to_string())?;
@@ -1139,6 +1427,152 @@ fn remove_empty_day_dirs(dir: &Path, cutoff_day: &str) {
     }
 }
 
+/// Removes the documents left in the `YYYY-MM-DD` directories older than `cutoff_day` that no
+/// artifacts row names (a crash between writing a file and committing its row); the number
+/// removed. Only files named like the documents (`<op>-request.json`, `<op>-response.json`).
+fn remove_orphan_documents(c: &mut SqliteConnection, dir: &Path, cutoff_day: &str) -> usize {
+    let Ok(days) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for day in days.flatten() {
+        let name = day.file_name();
+        let name = name.to_string_lossy();
+        if name.len() != 10 || name.as_ref() >= cutoff_day || !day.path().is_dir() {
+            continue;
+        }
+        let Ok(entries) = std::fs::read_dir(day.path()) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let file = e.file_name();
+            let file = file.to_string_lossy();
+            let Some((op, kind)) = file
+                .strip_suffix("-request.json")
+                .map(|op| (op, "request"))
+                .or_else(|| {
+                    file.strip_suffix("-response.json")
+                        .map(|op| (op, "response"))
+                })
+            else {
+                continue;
+            };
+            let known = artifacts::table
+                .filter(artifacts::op_id.eq(op))
+                .filter(artifacts::kind.eq(kind))
+                .count()
+                .get_result::<i64>(c);
+            if known == Ok(0) && std::fs::remove_file(e.path()).is_ok() {
+                removed += 1;
+            }
+        }
+    }
+    removed
+}
+
+/// A masked document to store as a file, once its row is committed.
+struct Document {
+    op: String,
+    tx: String,
+    kind: &'static str,
+    /// A response: the catalog index of the operation whose output it is (masked on the file
+    /// thread; requests were masked on the caller's side).
+    output_of: Option<u32>,
+    value: Value,
+}
+
+impl Document {
+    fn request(applied: &Applied, value: Value) -> Document {
+        Document {
+            op: applied.op.clone(),
+            tx: applied.tx.clone(),
+            kind: "request",
+            output_of: None,
+            value,
+        }
+    }
+}
+
+enum FileJob {
+    /// A document, and the artifact directory to write it in.
+    Write(Arc<Path>, Document),
+    /// Answered once every job before it is done (flush, stop).
+    Barrier(mpsc::Sender<()>),
+}
+
+/// The file thread, `audit-files`: masks the responses and writes the documents, in the
+/// order given, off the writer thread. Its results (the artifact rows, `None` for a document
+/// that could not be written, already logged) wait in `written` for the writer, which takes
+/// them without being woken. It ends when `jobs` is dropped.
+struct Files {
+    jobs: mpsc::Sender<FileJob>,
+    written: Arc<Mutex<Vec<Option<ArtifactRow>>>>,
+}
+
+impl Files {
+    fn spawn(masker: Masker, max: usize) -> std::io::Result<Files> {
+        let (jobs, rx) = mpsc::channel::<FileJob>();
+        let written = Arc::new(Mutex::new(Vec::new()));
+        let out = written.clone();
+        std::thread::Builder::new()
+            .name("audit-files".to_string())
+            .spawn(move || {
+                // The day directory last created: created once a day, not once a file.
+                let mut day_dir: Option<(String, PathBuf)> = None;
+                while let Ok(job) = rx.recv() {
+                    match job {
+                        FileJob::Write(dir, doc) => {
+                            let row = write_artifact(&dir, doc, &masker, max, &mut day_dir);
+                            out.lock().unwrap_or_else(PoisonError::into_inner).push(row);
+                        }
+                        FileJob::Barrier(done) => {
+                            let _ = done.send(());
+                        }
+                    }
+                }
+            })?;
+        Ok(Files { jobs, written })
+    }
+}
+
+/// Writes one document; its artifact row, `None` (logged) when it cannot be written.
+fn write_artifact(
+    dir: &Path,
+    doc: Document,
+    masker: &Masker,
+    max: usize,
+    day_dir: &mut Option<(String, PathBuf)>,
+) -> Option<ArtifactRow> {
+    let value = match doc.output_of {
+        Some(op_index) => masker.mask_output(op_index, &doc.value),
+        None => doc.value,
+    };
+    let now = SystemTime::now();
+    match write_document(dir, &doc.op, doc.kind, &value, max, now, day_dir) {
+        Ok((path, bytes, sha256, truncated)) => Some(ArtifactRow {
+            id: uuid::Uuid::new_v4().simple().to_string(),
+            op_id: doc.op,
+            tx_id: doc.tx,
+            kind: doc.kind.to_string(),
+            path: path.display().to_string(),
+            bytes: bytes as i64,
+            sha256,
+            truncated,
+            created_at: rfc3339(now),
+        }),
+        Err(e) => {
+            tracing::error!(
+                target: "aws_exec_mcp::audit",
+                op = %doc.op,
+                "audit: the {} artifact of operation {} cannot be written: {e}",
+                doc.kind,
+                doc.op
+            );
+            None
+        }
+    }
+}
+
 /// Creates the artifact directory (owner only) and returns its canonical path.
 fn prepare_dir(dir: &Path) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
@@ -1151,7 +1585,8 @@ fn prepare_dir(dir: &Path) -> std::io::Result<PathBuf> {
 }
 
 /// Writes a masked document as `<dir>/<YYYY-MM-DD>/<op>-<kind>.json`: (path, bytes, sha256,
-/// truncated). A document over `max` bytes is replaced by a summary with its head.
+/// truncated). A document over `max` bytes is replaced by a summary with its head. `day_dir`
+/// remembers the day directory last created.
 fn write_document(
     dir: &Path,
     op: &str,
@@ -1159,6 +1594,7 @@ fn write_document(
     value: &Value,
     max: usize,
     now: SystemTime,
+    day_dir: &mut Option<(String, PathBuf)>,
 ) -> Result<(PathBuf, usize, String, bool), String> {
     let full = serde_json::to_vec_pretty(value).map_err(|e| e.to_string())?;
     let (bytes, truncated) = if full.len() > max {
@@ -1179,10 +1615,18 @@ fn write_document(
     } else {
         (full, false)
     };
-    let day = rfc3339(now);
-    let day_dir = dir.join(&day[..10]);
-    std::fs::create_dir_all(&day_dir).map_err(|e| format!("{}: {e}", day_dir.display()))?;
-    let path = day_dir.join(format!("{op}-{kind}.json"));
+    let stamp = rfc3339(now);
+    let day = &stamp[..10];
+    let folder = match day_dir {
+        Some((d, p)) if d == day && dir.join(day) == *p => p.clone(),
+        _ => {
+            let p = dir.join(day);
+            std::fs::create_dir_all(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+            *day_dir = Some((day.to_string(), p.clone()));
+            p
+        }
+    };
+    let path = folder.join(format!("{op}-{kind}.json"));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -1190,11 +1634,20 @@ fn write_document(
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let written = options.open(&path).and_then(|mut f| {
+    let file = match options.open(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // The day directory went away (removed by hand): again.
+            std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+            options.open(&path)
+        }
+        other => other,
+    }
+    .map_err(|e| format!("{}: {e}", path.display()))?;
+    let written = {
         use std::io::Write;
-        f.write_all(&bytes)?;
-        f.flush()
-    });
+        let mut file = file;
+        file.write_all(&bytes)
+    };
     if let Err(e) = written {
         let _ = std::fs::remove_file(&path);
         return Err(format!("{}: {e}", path.display()));
@@ -1304,6 +1757,6 @@ pub(crate) mod testing {
         operations::table.count().get_result(c).unwrap()
     }
 
-    pub(crate) use super::{journal_mode, retention};
+    pub(crate) use super::{WAL_CAP_FRAMES, checkpoint_and_restart, journal_mode, retention};
     pub(crate) use crate::audit::schema::OperationRow as Row;
 }
