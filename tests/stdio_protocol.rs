@@ -529,7 +529,7 @@ fn tools_list_has_the_three_tools() {
     assert_eq!(props(0)["query"]["type"], "string");
     assert_eq!(props(0)["serviceHint"]["type"], "string");
     assert_eq!(props(0)["limit"]["type"], "integer");
-    assert_eq!(props(0)["limit"]["default"], 10);
+    assert_eq!(props(0)["limit"]["default"], 5);
     assert_eq!(props(0)["limit"]["maximum"], 50);
     // schema
     assert_eq!(
