@@ -90,6 +90,25 @@ impl std::fmt::Debug for Confirmations {
     }
 }
 
+/// A per-process key from std's `RandomState` seeds (themselves from the OS, with its own
+/// fallbacks), the time and the process id: only when neither generator answers.
+fn fallback_key() -> [u8; 32] {
+    use std::hash::{BuildHasher, Hasher};
+    let mut key = [0u8; 32];
+    for (i, chunk) in key.chunks_mut(8).enumerate() {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_usize(i);
+        h.write_u128(
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        h.write_u32(std::process::id());
+        chunk.copy_from_slice(&h.finish().to_le_bytes());
+    }
+    key
+}
+
 fn now_secs() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -102,11 +121,18 @@ impl Confirmations {
         let key = match key {
             Some(k) => hmac::Key::new(hmac::HMAC_SHA256, k),
             None => {
+                // The operating system's generator: aws-lc's own seeds itself with CPU jitter
+                // entropy, ~35 ms of CPU at its first use, which would all go into start-up.
+                // aws-lc only if the OS generator fails; never a guessable key.
                 let mut bytes = [0u8; 32];
-                if aws_lc_rs::rand::fill(&mut bytes).is_err() {
-                    // Never fall back to a guessable key: mix in a v4 UUID (also random).
-                    bytes[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-                    bytes[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+                if getrandom::fill(&mut bytes).is_err()
+                    && aws_lc_rs::rand::fill(&mut bytes).is_err()
+                {
+                    tracing::warn!(
+                        "no random source for the confirmation key: using std's hasher seeds; \
+                         set AWS_MCP_CONFIRM_KEY"
+                    );
+                    bytes = fallback_key();
                 }
                 hmac::Key::new(hmac::HMAC_SHA256, &bytes)
             }
@@ -243,6 +269,13 @@ mod tests {
             payload_hash: canonical_hash(&json!({"Bucket": "b"})),
             options_hash: canonical_hash(&json!({})),
         }
+    }
+
+    #[test]
+    fn the_fallback_key_differs_per_call_and_is_not_zero() {
+        let (a, b) = (fallback_key(), fallback_key());
+        assert_ne!(a, [0u8; 32]);
+        assert_ne!(a, b);
     }
 
     #[test]
