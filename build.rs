@@ -56,7 +56,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             list
         });
 
+    // The CLI's examples stay with the project's models (like partitions.json), whatever
+    // AWS_MCP_MODELS_DIR says: they are resolved against the pinned snapshot.
+    let cli_dir = root.join("models").join("awscli");
+    println!("cargo:rerun-if-changed={}", cli_dir.display());
     let opts = codegen::generate::Options {
+        cli_dir: Some(cli_dir),
         models_dir,
         snapshot_file,
         services,

@@ -10,7 +10,12 @@
 //! Fields:
 //! * `name`: stems of the operation name (`DescribeDBInstances` → `describ`, `db`, `instanc`);
 //! * `summary`: stems of the operation's summary (first sentence), with the term frequency;
-//! * `exact`: the whole operation name, lower-case and glued (`describedbinstances`);
+//! * `usage`: stems of how people ask for the operation: the titles and descriptions of the AWS
+//!   CLI's usage examples of it ("To purge a queue"), and the CLI commands that call it
+//!   (`s3 cp` → PutObject), with the term frequency (BM25, like `summary`);
+//! * `exact`: the whole operation name, lower-case and glued (`describedbinstances`), and the
+//!   glued names of CLI commands that call it without being named after it (`s3cp`,
+//!   `updatekubeconfig`, `ec2waitinstancerunning`);
 //! * `service`: the glued stems / glued words of a service's names (canonical name, aliases,
 //!   CLI name, sdkId, title), with how unambiguous the name is;
 //! * `service_word`: single stems of service titles and names (`queue` → sqs), a weak hint.
@@ -44,7 +49,11 @@ pub struct SearchIndex {
     /// summary's length normalisation) times [`SUMMARY_TF_SCALE`].
     pub summary_offsets: Vec<u32>,
     pub summary_postings: Vec<u32>,
-    /// Operation ids per glued lower-case operation name.
+    /// `pack(op, w)` per term, from the operation's usage text (see the module doc), `w` as in
+    /// `summary_postings`.
+    pub usage_offsets: Vec<u32>,
+    pub usage_postings: Vec<u32>,
+    /// Operation ids per glued lower-case operation name or CLI command.
     pub exact_offsets: Vec<u32>,
     pub exact_postings: Vec<u32>,
     /// `pack(service, strength)` per service name key; strength 255 = unambiguous.

@@ -13,6 +13,7 @@ fn opts(services: Option<Vec<&str>>) -> Options {
     Options {
         models_dir: models_dir(),
         snapshot_file: None,
+        cli_dir: None,
         services: services.map(|v| v.into_iter().map(str::to_string).collect()),
         verify_manifest: false,
     }

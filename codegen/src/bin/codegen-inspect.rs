@@ -15,6 +15,7 @@ fn main() {
         .map(|s| s.split(',').map(str::to_string).collect::<Vec<_>>());
     let opts = codegen::generate::Options {
         snapshot_file: models_dir.parent().map(|p| p.join("SNAPSHOT")),
+        cli_dir: models_dir.parent().map(|p| p.join("awscli")),
         models_dir,
         services,
         verify_manifest: false,

@@ -3,7 +3,8 @@
 //! Steps: [`models::discover`] finds one model file per service directory; [`smithy::parse`]
 //! reads each Smithy JSON AST file; [`names`] assigns canonical names and aliases and applies the
 //! `AWS_MCP_SERVICES` selection; [`lower`] lowers the selected services into the catalog's
-//! tables (operations, reachable shapes, traits); [`search::build_index`] indexes operations;
+//! tables (operations, reachable shapes, traits); [`usage`] reads the AWS CLI's examples and
+//! [`search::build_index`] indexes operations with them;
 //! [`emit`] writes the rkyv archive and the phf lookup tables.
 
 pub mod emit;
@@ -19,6 +20,8 @@ use std::path::PathBuf;
 
 use crate::format::Catalog;
 
+pub mod usage;
+
 /// What to compile.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -28,6 +31,9 @@ pub struct Options {
     pub snapshot_file: Option<PathBuf>,
     /// Services to compile in (names or aliases); `None` = all.
     pub services: Option<Vec<String>>,
+    /// The AWS CLI's examples and commands (`models/awscli`), indexed as search text; `None`
+    /// or a missing directory indexes names and summaries only.
+    pub cli_dir: Option<PathBuf>,
     /// Verify the manifest checksum of `snapshot_file` against the files (costs a full read).
     pub verify_manifest: bool,
 }
@@ -57,6 +63,10 @@ pub fn build(opts: &Options) -> Result<(Catalog, Warnings), Error> {
     let mut catalog = lower::lower(&parsed, &named, &mut warnings)?;
     catalog.snapshot = snapshot;
     catalog.snapshot.slim = named.slim;
-    catalog.search = search::build_index(&catalog);
+    let usage = match &opts.cli_dir {
+        Some(dir) => usage::load(dir, &catalog)?,
+        None => usage::Usage::default(),
+    };
+    catalog.search = search::build_index(&catalog, &usage);
     Ok((catalog, warnings))
 }

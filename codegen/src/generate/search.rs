@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use super::usage::Usage;
 use crate::format::{Catalog, OP_DEPRECATED};
 use crate::search_format::{
     BM25_B, BM25_K1, NO_TERM, OpInfo, SUMMARY_TF_SCALE, SearchIndex, TERM_ASPECT, TERM_SURFACE,
@@ -25,13 +26,14 @@ const AMBIGUOUS_SERVICES: usize = 2;
 struct TermPostings {
     name: BTreeSet<u32>,
     summary: BTreeMap<u32, u32>,
+    usage: BTreeMap<u32, u32>,
     exact: BTreeSet<u32>,
     service: BTreeMap<u32, u8>,
     service_word: BTreeSet<u32>,
 }
 
 /// The index over `catalog.services` and `catalog.operations`.
-pub fn build_index(catalog: &Catalog) -> SearchIndex {
+pub fn build_index(catalog: &Catalog, usage: &Usage) -> SearchIndex {
     let mut vocab: BTreeMap<String, TermPostings> = BTreeMap::new();
     // (surface word, term) pairs for the typo dictionary.
     let mut typo: BTreeSet<(String, String)> = BTreeSet::new();
@@ -69,6 +71,31 @@ pub fn build_index(catalog: &Catalog) -> SearchIndex {
                 .or_default() += 1;
         }
         op_summary_len.push(len.min(u16::MAX as u32) as u16);
+    }
+
+    // Usage text (the CLI's examples and commands): stems with their frequency, like summaries;
+    // CLI commands named otherwise than their operation count as exact names.
+    let mut op_usage_len: HashMap<u32, u32> = HashMap::new();
+    for (&id, text) in &usage.texts {
+        let mut len = 0u32;
+        for w in words(text) {
+            if is_stop_word(&w) || is_usage_filler(&w) {
+                continue;
+            }
+            len += 1;
+            *vocab
+                .entry(stem(&w))
+                .or_default()
+                .usage
+                .entry(id)
+                .or_default() += 1;
+        }
+        op_usage_len.insert(id, len);
+    }
+    for (&id, commands) in &usage.commands {
+        for c in commands {
+            vocab.entry(c.clone()).or_default().exact.insert(id);
+        }
     }
 
     // Which services use a stem in their operation names (for the ambiguity of service names).
@@ -163,6 +190,8 @@ pub fn build_index(catalog: &Catalog) -> SearchIndex {
 
     let total: u64 = op_summary_len.iter().map(|&l| l as u64).sum();
     let avg_summary_len = (total as f32 / op_summary_len.len().max(1) as f32).max(1.0);
+    let total: u64 = op_usage_len.values().map(|&l| l as u64).sum();
+    let avg_usage_len = (total as f32 / op_usage_len.len().max(1) as f32).max(1.0);
 
     // Flatten.
     let mut index = SearchIndex::default();
@@ -174,6 +203,7 @@ pub fn build_index(catalog: &Catalog) -> SearchIndex {
     for field in [
         &mut index.name_offsets,
         &mut index.summary_offsets,
+        &mut index.usage_offsets,
         &mut index.exact_offsets,
         &mut index.service_offsets,
         &mut index.service_word_offsets,
@@ -203,17 +233,18 @@ pub fn build_index(catalog: &Catalog) -> SearchIndex {
             .summary_postings
             .extend(p.summary.iter().map(|(&op, &tf)| {
                 let len = op_summary_len.get(op as usize).copied().unwrap_or(1) as f32;
-                let tf = tf as f32;
-                let norm = tf * (BM25_K1 + 1.0)
-                    / (tf + BM25_K1 * (1.0 - BM25_B + BM25_B * len / avg_summary_len));
-                pack(
-                    op,
-                    (norm * SUMMARY_TF_SCALE).round().clamp(1.0, 255.0) as u8,
-                )
+                pack(op, bm25_factor(tf as f32, len, avg_summary_len))
             }));
         index
             .summary_offsets
             .push(index.summary_postings.len() as u32);
+        index
+            .usage_postings
+            .extend(p.usage.iter().map(|(&op, &tf)| {
+                let len = op_usage_len.get(&op).copied().unwrap_or(1) as f32;
+                pack(op, bm25_factor(tf as f32, len, avg_usage_len))
+            }));
+        index.usage_offsets.push(index.usage_postings.len() as u32);
         index.exact_postings.extend(p.exact.iter().copied());
         index.exact_offsets.push(index.exact_postings.len() as u32);
         index
@@ -300,6 +331,22 @@ pub fn build_index(catalog: &Catalog) -> SearchIndex {
         index.typo_len_offsets.push(index.typo_words.len() as u32);
     }
     index
+}
+
+/// BM25's term-frequency factor with length normalisation, scaled to a byte
+/// ([`SUMMARY_TF_SCALE`]).
+fn bm25_factor(tf: f32, len: f32, avg_len: f32) -> u8 {
+    let norm = tf * (BM25_K1 + 1.0) / (tf + BM25_K1 * (1.0 - BM25_B + BM25_B * len / avg_len));
+    (norm * SUMMARY_TF_SCALE).round().clamp(1.0, 255.0) as u8
+}
+
+/// Words of the CLI's example prose that say nothing about the operation ("The following
+/// `purge-queue` example ...").
+fn is_usage_filler(word: &str) -> bool {
+    matches!(
+        word,
+        "following" | "example" | "examples" | "command" | "commands" | "specified" | "output"
+    )
 }
 
 /// The position of the head noun among the words after an operation's verb: the last word
@@ -1038,7 +1085,7 @@ mod tests {
     #[test]
     fn indexes_names_summaries_and_services() {
         let c = catalog();
-        let ix = build_index(&c);
+        let ix = build_index(&c, &Usage::default());
         assert!(ix.terms.windows(2).all(|w| w[0] < w[1]));
         let t = term(&ix, &stem("buckets"));
         assert_eq!(
