@@ -83,6 +83,61 @@ fn exact_and_cli_names() {
     assert_first("sqs purge-queue", &["sqs:PurgeQueue"]);
 }
 
+/// The AWS CLI's own commands (models/awscli/commands.tsv, waiters, renamed example files)
+/// reach the operations they call.
+#[test]
+fn cli_high_level_commands() {
+    if !full_catalog() {
+        return;
+    }
+    assert_first("aws s3 cp", &["s3:PutObject"]);
+    assert_first("aws s3 ls", &["s3:ListObjectsV2"]);
+    assert_first("aws s3 mb", &["s3:CreateBucket"]);
+    assert_first("aws s3 rb", &["s3:DeleteBucket"]);
+    assert_first("aws s3 sync", &["s3:ListObjectsV2"]);
+    assert_first("aws s3 presign", &["s3:GetObject"]);
+    assert_first("aws eks update-kubeconfig", &["eks:DescribeCluster"]);
+    assert_first("update-kubeconfig", &["eks:DescribeCluster"]);
+    assert_first("aws ecr get-login-password", &["ecr:GetAuthorizationToken"]);
+    assert_first(
+        "aws ecr-public get-login-password",
+        &["ecr-public:GetAuthorizationToken"],
+    );
+    assert_first(
+        "aws cloudformation deploy",
+        &["cloudformation:CreateChangeSet"],
+    );
+    assert_first(
+        "aws rds generate-db-auth-token",
+        &["rds:DescribeDBInstances"],
+    );
+    assert_first("aws ec2 wait instance-running", &["ec2:DescribeInstances"]);
+    assert_first(
+        "aws codeartifact login",
+        &["codeartifact:GetAuthorizationToken"],
+    );
+    assert!(top("aws logs tail", 2).contains(&"cloudwatch-logs:FilterLogEvents".to_string()));
+    // The other operations of a command come next.
+    let cp = top("aws s3 cp", 5);
+    for op in ["s3:GetObject", "s3:CopyObject"] {
+        assert!(
+            cp.contains(&op.to_string()),
+            "aws s3 cp: {op} not in {cp:?}"
+        );
+    }
+}
+
+/// Words only the CLI's examples use for an operation find it.
+#[test]
+fn words_of_the_cli_examples() {
+    if !full_catalog() {
+        return;
+    }
+    assert_first("configure kubectl for my cluster", &["eks:DescribeCluster"]);
+    assert_first("purge a queue", &["sqs:PurgeQueue"]);
+    assert_first("start a session on an instance", &["ssm:StartSession"]);
+}
+
 #[test]
 fn tasks_in_plain_words() {
     if !full_catalog() {

@@ -8,7 +8,8 @@
 //!
 //! An operation's score adds up:
 //! * per concept, the best alternative found in the operation name (IDF-weighted) plus the best
-//!   found in its summary (BM25), times the concept's weight (words after a preposition — the
+//!   found in its summary or its usage text (BM25; the AWS CLI's examples and commands), times
+//!   the concept's weight (words after a preposition — the
 //!   context, "objects *in a bucket*" — weigh less);
 //! * a bonus when its service is named, a smaller one when it is hinted;
 //! * name coverage: a bonus when the query covers every word of the operation name, a penalty
@@ -41,6 +42,9 @@ pub struct Hit {
 // Scoring weights.
 const NAME_W: f32 = 1.0;
 const SUMMARY_W: f32 = 0.3;
+/// Usage text (the AWS CLI's examples and commands), scored like the summary, for a word the
+/// operation's name does not match: an operation counts the better of summary and usage.
+const USAGE_W: f32 = 0.3;
 const EXPLICIT_W: f32 = 5.0;
 const IMPLIED_W: f32 = 2.0;
 const SERVICE_WORD_W: f32 = 1.5;
@@ -371,6 +375,10 @@ fn summary_df(ix: &ArchivedSearchIndex, t: u32) -> usize {
     span(&ix.summary_offsets, t).len()
 }
 
+fn usage_df(ix: &ArchivedSearchIndex, t: u32) -> usize {
+    span(&ix.usage_offsets, t).len()
+}
+
 fn service_keys(ix: &ArchivedSearchIndex, t: u32) -> impl Iterator<Item = (u32, f32)> + '_ {
     ix.service_postings[span(&ix.service_offsets, t)]
         .iter()
@@ -678,7 +686,10 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
         }
         // Typos: a word unknown to operation and service names.
         let known = own.is_some_and(|t| {
-            name_df(ix, t) > 0 || service_keys(ix, t).next().is_some() || summary_df(ix, t) > 2
+            name_df(ix, t) > 0
+                || service_keys(ix, t).next().is_some()
+                || summary_df(ix, t) > 2
+                || usage_df(ix, t) > 2
         });
         if !known && syn.is_none() {
             let typos = if tok.raw.len() >= 4 {
@@ -971,8 +982,16 @@ struct Slot {
     acc: f32,
     best_name: f32,
     best_summary: f32,
+    best_usage: f32,
     /// 0: not a candidate; 1: candidate; 2: candidate spelled exactly.
     mark: u8,
+}
+
+impl Slot {
+    /// No field of the current concept has touched it yet.
+    fn untouched(&self) -> bool {
+        self.best_name == 0.0 && self.best_summary == 0.0 && self.best_usage == 0.0
+    }
 }
 
 /// What base scoring reads of an operation, packed (16 bytes) and built once.
@@ -1188,6 +1207,10 @@ fn collect(
             .map(|t| summary_df(ix, t))
             .filter(|&df| df > 0)
             .map(|df| idf(n_ops, df));
+        let own_u = own
+            .map(|t| usage_df(ix, t))
+            .filter(|&df| df > 0)
+            .map(|df| idf(n_ops, df));
         let named = |op: u32| {
             !c.names.is_empty()
                 && TABLES
@@ -1204,41 +1227,52 @@ fn collect(
                     continue;
                 }
                 let slot = &mut sc.slots[op as usize];
-                if slot.best_name == 0.0 && slot.best_summary == 0.0 {
+                if slot.untouched() {
                     touched.push(op);
                 }
                 slot.best_name = slot.best_name.max(v);
             }
-            let r = if verb_only {
-                0..0
-            } else {
-                span(&ix.summary_offsets, t)
-            };
-            let base =
-                w * SUMMARY_W * own_s.unwrap_or_else(|| idf(n_ops, r.len())) / SUMMARY_TF_SCALE;
-            for p in &ix.summary_postings[r] {
-                let (op, tfn) = unpack(p.to_native());
-                if !in_range(op) || named(op) {
-                    continue;
+            // Prose fields (BM25 factors in the postings): the better one counts.
+            let prose = [
+                (&ix.summary_offsets, &ix.summary_postings, SUMMARY_W, own_s),
+                (&ix.usage_offsets, &ix.usage_postings, USAGE_W, own_u),
+            ];
+            for (k, (offsets, postings, field_w, own_idf)) in prose.into_iter().enumerate() {
+                let r = if verb_only { 0..0 } else { span(offsets, t) };
+                let base =
+                    w * field_w * own_idf.unwrap_or_else(|| idf(n_ops, r.len())) / SUMMARY_TF_SCALE;
+                for p in &postings[r] {
+                    let (op, tfn) = unpack(p.to_native());
+                    if !in_range(op) || named(op) {
+                        continue;
+                    }
+                    let slot = &mut sc.slots[op as usize];
+                    if slot.untouched() {
+                        touched.push(op);
+                    }
+                    let best = if k == 0 {
+                        &mut slot.best_summary
+                    } else {
+                        &mut slot.best_usage
+                    };
+                    *best = best.max(base * tfn as f32);
                 }
-                let slot = &mut sc.slots[op as usize];
-                if slot.best_name == 0.0 && slot.best_summary == 0.0 {
-                    touched.push(op);
-                }
-                slot.best_summary = slot.best_summary.max(base * tfn as f32);
             }
         }
         for &op in &touched {
             let slot = &mut sc.slots[op as usize];
-            let (n, s) = (slot.best_name, slot.best_summary);
+            let (n, s, u) = (slot.best_name, slot.best_summary, slot.best_usage);
+            // Usage text counts for a word the name lacks ("kubeconfig" → DescribeCluster);
+            // where the name has it, the examples would only favour operations that have some.
             let v = if n > 0.0 {
                 n + SUMMARY_WITH_NAME_W * s
             } else {
-                s
+                s.max(u)
             };
             slot.acc += c.weight * v;
             slot.best_name = 0.0;
             slot.best_summary = 0.0;
+            slot.best_usage = 0.0;
             if slot.mark == 0 {
                 slot.mark = 1;
                 candidates.push(op);
@@ -1419,7 +1453,14 @@ fn features<'q>(
 /// Verb agreement between the query's action and the operation's verb. An action word found
 /// elsewhere in the name is no mismatch ("export logs" → CreateExportTask).
 /// `in_name` tells whether a term is a word of the operation's name.
-fn verb_score(f: &QueryFeatures, verb: u32, in_name: impl FnOnce(u32) -> bool) -> f32 {
+/// `in_usage(term)`: the operation's usage text has the term (a verb the CLI's examples use
+/// for it: PurgeQueue "deletes all messages").
+fn verb_score(
+    f: &QueryFeatures,
+    verb: u32,
+    in_name: impl FnOnce(u32) -> bool,
+    in_usage: impl Fn(u32) -> bool,
+) -> f32 {
     let verb = Some(verb).filter(|&v| v != NO_TERM);
     if let (Some(a), Some(typed)) = (f.action, f.typed_verb)
         && Some(typed) != verb
@@ -1439,12 +1480,29 @@ fn verb_score(f: &QueryFeatures, verb: u32, in_name: impl FnOnce(u32) -> bool) -
                 }
                 s
             }
-            None => -VERB_MISMATCH_W * a.weight,
+            None => usage_verb(a, in_usage),
         },
-        (Some(a), None) => -VERB_MISMATCH_W * a.weight,
+        (Some(a), None) => usage_verb(a, in_usage),
         (None, Some(v)) if f.read_verbs.contains(&v) => READ_PRIOR_W,
         _ => 0.0,
     }
+}
+
+/// The action verb is not the operation's: a penalty, unless the operation's usage text says
+/// it does that (PurgeQueue "deletes all messages"; neither penalty nor agreement).
+fn usage_verb(a: &Concept, in_usage: impl Fn(u32) -> bool) -> f32 {
+    if a.alts.iter().any(|&(t, _)| in_usage(t)) {
+        0.0
+    } else {
+        -VERB_MISMATCH_W * a.weight
+    }
+}
+
+/// Whether operation `op` has `term` in its usage text.
+fn in_usage(ix: &ArchivedSearchIndex, op: u32, term: u32) -> bool {
+    ix.usage_postings[span(&ix.usage_offsets, term)]
+        .binary_search_by(|p| unpack(p.to_native()).0.cmp(&op))
+        .is_ok()
 }
 
 fn base_score(ix: &ArchivedSearchIndex, sc: &Scratch, f: &QueryFeatures, op: u32) -> f32 {
@@ -1464,7 +1522,7 @@ fn base_score(ix: &ArchivedSearchIndex, sc: &Scratch, f: &QueryFeatures, op: u32
             .unwrap_or(0.0)
         + if slot.mark == 2 { EXACT_W } else { 0.0 }
         + meta.prior
-        + verb_score(f, meta.verb, in_name)
+        + verb_score(f, meta.verb, in_name, |t| in_usage(ix, op, t))
 }
 
 fn full_score(
@@ -1550,9 +1608,12 @@ fn full_score(
         .filter(|t| q.own_stems.binary_search(&t.to_native()).is_ok())
         .count();
     p.surface += SURFACE_W * (same as f32 - by_stem.saturating_sub(same) as f32);
-    p.verb = verb_score(f, info.verb.to_native(), |t| {
-        name.iter().any(|n| n.to_native() == t)
-    });
+    p.verb = verb_score(
+        f,
+        info.verb.to_native(),
+        |t| name.iter().any(|n| n.to_native() == t),
+        |t| in_usage(ix, op, t),
+    );
     (
         Hit {
             op,
