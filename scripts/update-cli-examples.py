@@ -23,7 +23,7 @@ names; the `s3` folder holds the high-level commands, `s3api` the API):
   2. `<cli> wait <waiter>`: the operation whose `smithy.waiters#waitable` trait names the waiter;
   3. otherwise the operation whose name, lower-cased, equals the command without hyphens.
 Examples that resolve to nothing are reported and left out. The split is random with a fixed
-seed, per example, so a refresh with the same inputs gives the same files.
+seed, per example id (a hash), so a refresh keeps the split of the examples it keeps.
 
 Standard library only; needs pip on PATH when downloading.
 """
@@ -32,7 +32,6 @@ import glob
 import hashlib
 import json
 import os
-import random
 import re
 import subprocess
 import sys
@@ -133,6 +132,9 @@ HEADING_BOLD = re.compile(r"^\*\*(.+?)\*\*\s*:?\s*$")
 UNDERLINE = re.compile(r"^(-{3,}|={3,}|~{3,}|\^{3,})\s*$")
 
 
+SECTION = re.compile(r"^(for )?more information|^see also$|^output$", re.I)
+
+
 def split_examples(source):
     """[(title or '', description paragraph, first aws command line)] of one .rst file."""
     lines = source.replace("\r\n", "\n").split("\n")
@@ -147,6 +149,11 @@ def split_examples(source):
             and i + 1 < len(lines)
             and UNDERLINE.match(lines[i + 1])
         )
+        if (m or underlined) and SECTION.match(clean(m.group(1) if m else line)):
+            # "More information", "See also": the end of the example above, not one of its own.
+            cur = {"title": "", "body": []}  # not in blocks: dropped
+            i += 2 if underlined else 1
+            continue
         if m or underlined:
             cur = {"title": clean(m.group(1) if m else line), "body": []}
             blocks.append(cur)
@@ -191,6 +198,13 @@ def split_examples(source):
     return out
 
 
+def held_out(seed, example_id, share):
+    """Whether an example is held out: a hash of the seed and its id, so that a refresh which
+    adds or drops examples leaves the others where they were."""
+    digest = hashlib.sha256(f"{seed}:{example_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64 < share
+
+
 def eval_query(title):
     """`**Example 2: To purge a queue**` -> `purge a queue` (what a person would type)."""
     q = re.sub(r"^Example\s*\d*\s*[:.-]?\s*", "", title, flags=re.I)
@@ -219,7 +233,6 @@ def main():
         license_text = z.read(next(n for n in z.namelist() if n.endswith("dist-info/LICENSE.txt")))
         files = {n: z.read(n).decode("utf-8", "replace") for n in names}
 
-    rng = random.Random(args.seed)
     records, unresolved = [], {}
     for name in names:
         rel = name[len("awscli/examples/"):-len(".rst")]
@@ -254,7 +267,7 @@ def main():
             continue
         service = targets[0][0]
         for n, (title, text, line) in enumerate(split_examples(files[name]), 1):
-            split = "holdout" if rng.random() < args.holdout else "index"
+            split = "holdout" if held_out(args.seed, f"{rel}#{n}", args.holdout) else "index"
             records.append({
                 "id": f"{rel}#{n}",
                 "command": command,
