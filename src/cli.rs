@@ -54,6 +54,10 @@ pub enum Command {
         /// Maximum number of results (1-50).
         #[arg(long, short = 'n')]
         limit: Option<u64>,
+        /// Print the parsed query and each hit's score components instead (for tuning the
+        /// ranking; the policy does not filter here).
+        #[arg(long)]
+        explain: bool,
     },
     /// Print an operation's input JSON Schema, as aws_get_operation_schema does.
     Schema {
@@ -216,6 +220,33 @@ pub fn run(config: Result<Config, ConfigError>) -> ExitCode {
             query,
             service,
             limit,
+            explain: true,
+        }) => {
+            let service = match service
+                .as_deref()
+                .map(|s| (s, crate::catalog::find_service(s)))
+            {
+                Some((s, None)) => {
+                    eprintln!("error: unknown service `{s}`");
+                    return ExitCode::from(2);
+                }
+                Some((_, found)) => found,
+                None => None,
+            };
+            let limit = limit.unwrap_or(5).clamp(1, 50) as usize;
+            let mut out = std::io::stdout().lock();
+            let _ = write!(
+                out,
+                "{}",
+                crate::catalog::search::explain(&query, service, limit)
+            );
+            ExitCode::SUCCESS
+        }
+        Some(Command::Search {
+            query,
+            service,
+            limit,
+            explain: false,
         }) => {
             let mut args = json!({ "query": query });
             if let Some(s) = service {

@@ -138,6 +138,63 @@ fn words_of_the_cli_examples() {
     assert_first("start a session on an instance", &["ssm:StartSession"]);
 }
 
+/// Questions about past actions ask for the account's API history (CloudTrail).
+#[test]
+fn who_did_what_asks_the_api_history() {
+    if !full_catalog() {
+        return;
+    }
+    for q in [
+        "who deleted my bucket yesterday",
+        "who terminated the instance",
+        "when was my security group changed",
+    ] {
+        assert_first(q, &["cloudtrail:LookupEvents"]);
+    }
+    // "who am i" stays the caller's identity; a plain delete stays a delete.
+    assert_first("who am i", &["sts:GetCallerIdentity"]);
+    assert_first("delete my bucket", &["s3:DeleteBucket"]);
+}
+
+/// Tagging a thing is the service's tagging operation, whatever it calls the resource.
+#[test]
+fn tagging_the_resource_named() {
+    if !full_catalog() {
+        return;
+    }
+    assert_first("add a tag to my lambda function", &["lambda:TagResource"]);
+    assert_first("tag a CloudFront distribution", &["cloudfront:TagResource"]);
+    assert_first("tag an s3 bucket", &["s3:PutBucketTagging"]);
+    assert_first("add tags to an ec2 instance", &["ec2:CreateTags"]);
+    assert_first("delete tags from an ec2 instance", &["ec2:DeleteTags"]);
+    assert_first("tag an iam role", &["iam:TagRole"]);
+    assert_first("untag an sqs queue", &["sqs:UntagQueue"]);
+    assert_first(
+        "list the tags of a dynamodb table",
+        &["dynamodb:ListTagsOfResource"],
+    );
+    assert_first("show tags on my lambda function", &["lambda:ListTags"]);
+    // The tags of a resource are not the Resource Groups Tagging API's unless asked.
+    assert_first(
+        "find resources by tag",
+        &["resource-groups-tagging-api:GetResources"],
+    );
+}
+
+#[test]
+fn bulk_deletes_and_shells() {
+    if !full_catalog() {
+        return;
+    }
+    assert_first("empty the queue", &["sqs:PurgeQueue"]);
+    assert!(top("remove all messages from a queue", 5).contains(&"sqs:PurgeQueue".to_string()));
+    assert_first("delete all objects in a bucket", &["s3:DeleteObjects"]);
+    assert_first(
+        "open a shell on an instance without ssh",
+        &["ssm:StartSession"],
+    );
+}
+
 #[test]
 fn tasks_in_plain_words() {
     if !full_catalog() {

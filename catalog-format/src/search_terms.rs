@@ -637,6 +637,10 @@ pub const PHRASES: &[Phrase] = &[
     ("shell command", "send command", &[("ssm", 0.6)]),
     ("parameter store", "parameter", &[("ssm", 1.0)]),
     ("session manager", "session", &[("ssm", 1.0)]),
+    // "delete all messages": a bulk delete is a purge where a service has one (sqs PurgeQueue).
+    ("delete all", "purge|delete", &[]),
+    ("remove all", "purge|delete", &[]),
+    ("clear all", "purge|delete", &[]),
     ("patch baseline", "patch baseline", &[("ssm", 0.8)]),
     ("serverless function", "function", &[("lambda", 1.0)]),
     ("lambda function", "function", &[("lambda", 1.0)]),
@@ -1165,6 +1169,9 @@ pub const SYNONYMS: &[Synonym] = &[
     ("mfa", "mfa device", &[("iam", 0.6)]),
     ("sso", "", &[("sso-admin", 0.5), ("sso", 0.5)]),
     ("login", "", &[]),
+    // An interactive shell on an instance is a Session Manager session.
+    ("shell", "session", &[("ssm", 0.5)]),
+    ("terminal", "session", &[("ssm", 0.4)]),
     ("finding", "", &[("guardduty", 0.4), ("securityhub", 0.4)]),
     (
         "findings",
@@ -1403,6 +1410,7 @@ pub const VERBS: &[Verb] = &[
     ("erase", &[("delete", 0.95)]),
     ("purge", &[("purge", 1.0), ("delete", 0.8)]),
     ("clear", &[("delete", 0.8), ("purge", 0.8)]),
+    ("empty", &[("purge", 1.0), ("delete", 0.8)]),
     (
         "kill",
         &[("terminate", 0.9), ("stop", 0.9), ("delete", 0.6)],
@@ -1530,7 +1538,12 @@ pub const VERBS: &[Verb] = &[
     ("request", &[("request", 1.0), ("create", 0.5)]),
     (
         "open",
-        &[("authorize", 0.5), ("create", 0.5), ("open", 1.0)],
+        &[
+            ("authorize", 0.5),
+            ("create", 0.5),
+            ("open", 1.0),
+            ("start", 0.6),
+        ],
     ),
     ("close", &[("close", 1.0), ("delete", 0.5)]),
     ("reset", &[("reset", 1.0), ("update", 0.5)]),

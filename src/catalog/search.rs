@@ -599,6 +599,31 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
         }
     }
 
+    // 2b. A question about a past action ("who deleted my bucket", "when was the role
+    //     changed") asks for the account's API activity (CloudTrail LookupEvents): the action
+    //     and its object are what to look for, not what to do.
+    if let Some(at) = past_action_asked(&toks, tables) {
+        toks[at].consumed = true;
+        for t in &mut toks[at + 1..] {
+            t.context = true;
+        }
+        for (word, verb) in [("lookup", true), ("event", false)] {
+            if let Some(t) = term_id(ix, &stem(word)) {
+                let mut c = Concept {
+                    weight: 1.0,
+                    verb,
+                    own: true,
+                    ..Default::default()
+                };
+                c.add(t, 1.0);
+                concepts.push((at, c));
+            }
+        }
+        if let Some(svc) = service_by_name("cloudtrail") {
+            push_service(&mut q.implied, svc, 0.9);
+        }
+    }
+
     // 3. The remaining words.
     let question = toks.iter().any(|t| st::is_question_word(&t.raw));
     let first_content = toks.iter().position(|t| !t.stop && !t.service_part);
@@ -770,6 +795,7 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
     q.action = concepts
         .iter()
         .position(|c| c.verb && (!c.service_part || !c.verb_alts.is_empty()));
+    tagging(ix, &mut concepts, q.action);
     // The verbs a query verb stands for are the action's only ("create a new version": "new"
     // is not another create); synonyms are the head noun's and the context's.
     let head = head_index(&concepts, q.action);
@@ -851,6 +877,103 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
     q.own_stems.sort_unstable();
     q.own_stems.dedup();
     q
+}
+
+/// Tagging ("add a tag to my function", "remove tags from a secret", "tag a distribution"):
+/// the thing named is the resource being tagged, which most services call `Resource`
+/// (TagResource, UntagResource, ListTagsForResource). When the query speaks of tags and its
+/// action adds or removes, the action stands for the tagging verbs (tag, untag, and the
+/// add/put/remove/delete of AddTags, PutBucketTagging, RemoveTags...), and every other noun
+/// becomes context that also matches the word `Resource`.
+fn tagging(ix: &ArchivedSearchIndex, concepts: &mut [Concept], action: Option<usize>) {
+    let id = |w: &str| term_id(ix, w);
+    let (Some(tag), Some(untag), Some(resource)) = (id("tag"), id("untag"), id("resourc")) else {
+        return;
+    };
+    let Some(a) = action else {
+        return;
+    };
+    let first = |c: &Concept| c.alts.first().map(|x| x.0);
+    let verb_is_tag = first(&concepts[a]) == Some(tag);
+    let verb_is_untag = first(&concepts[a]) == Some(untag);
+    let tag_noun = concepts
+        .iter()
+        .enumerate()
+        .any(|(i, c)| i != a && c.own && first(c) == Some(tag));
+    if !(verb_is_tag || verb_is_untag || tag_noun) {
+        return;
+    }
+    let has = |c: &Concept, w: &str| id(w).is_some_and(|t| c.alts.iter().any(|x| x.0 == t));
+    let verbs: &[(&str, f32)] = if verb_is_untag
+        || (tag_noun
+            && ["remov", "delet", "untag", "clear", "drop"]
+                .iter()
+                .any(|w| has(&concepts[a], w)))
+    {
+        &[("untag", 1.0), ("remov", 0.9), ("delet", 0.9)]
+    } else if verb_is_tag
+        || ["add", "put", "set", "appli", "assign", "attach"]
+            .iter()
+            .any(|w| has(&concepts[a], w))
+    {
+        &[("tag", 1.0), ("add", 0.9), ("put", 0.8), ("creat", 0.6)]
+    } else if tag_noun
+        && ["list", "describ", "get"]
+            .iter()
+            .any(|w| has(&concepts[a], w))
+    {
+        // Reading the tags: the action stays as it is.
+        &[]
+    } else {
+        return;
+    };
+    if !verbs.is_empty() {
+        let c = &mut concepts[a];
+        c.alts.clear();
+        c.verb_alts.clear();
+        for &(w, weight) in verbs {
+            if let Some(t) = id(w) {
+                c.add(t, weight);
+            }
+        }
+    }
+    let removes = verbs.first().is_some_and(|v| v.0 == "untag");
+    for (i, c) in concepts.iter_mut().enumerate() {
+        if i == a || c.service_part || c.verb {
+            continue;
+        }
+        if first(c) == Some(tag) {
+            // The tags removed are the "Untag" of UntagResource.
+            if removes {
+                c.add(untag, SYNONYM_W);
+            }
+            continue;
+        }
+        c.context = true;
+        c.weight = c.weight.min(CONTEXT_W);
+        c.add(resource, SYNONYM_W);
+    }
+}
+
+/// The position of the past action a question asks about: a verb's past form ("deleted",
+/// "changed") after "who", or after "when was/were/did".
+fn past_action_asked(toks: &[Token], tables: &Tables) -> Option<usize> {
+    let asks = toks.iter().enumerate().position(|(i, t)| {
+        !t.consumed
+            && (t.raw == "who"
+                || (t.raw == "when"
+                    && toks
+                        .get(i + 1)
+                        .is_some_and(|n| matches!(n.raw.as_str(), "was" | "were" | "did"))))
+    })?;
+    toks.iter().enumerate().skip(asks + 1).find_map(|(i, t)| {
+        (!t.consumed
+            && !t.service_part
+            && t.raw.len() > 4
+            && t.raw.ends_with("ed")
+            && tables.verbs.contains_key(&t.stem))
+        .then_some(i)
+    })
 }
 
 /// The query's head noun: the last word of its object, not a verb, a service name or context.

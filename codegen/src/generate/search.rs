@@ -154,7 +154,12 @@ pub fn build_index(catalog: &Catalog, usage: &Usage) -> SearchIndex {
                 .filter(|w| !is_stop_word(w))
                 .map(|w| stem(w))
                 .collect();
-            if content.len() == ws.len() || content.len() >= 2 {
+            // Not the verb of a one-word gerund ("tagging" → "tag"): "tag a bucket" names the
+            // action, not the Resource Groups Tagging API.
+            let gerund_verb = ws.len() == 1
+                && ws[0].ends_with("ing")
+                && content.first().is_some_and(|s| verbs.contains(s));
+            if (content.len() == ws.len() || content.len() >= 2) && !gerund_verb {
                 keys.insert(content.concat());
             }
         }
