@@ -70,11 +70,17 @@ class Server:
         return self.request("tools/call", {"name": tool, "arguments": args})
 
     def peak_rss_kib(self):
+        return self.status_kib().get("VmHWM")
+
+    def status_kib(self):
+        """VmHWM, RssAnon (heap, stacks), RssFile (the binary's pages: code and catalog) in KiB."""
+        out = {}
         with open(f"/proc/{self.proc.pid}/status") as fh:
             for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-        return None
+                key, _, rest = line.partition(":")
+                if key in ("VmHWM", "RssAnon", "RssFile", "RssShmem"):
+                    out[key] = int(rest.split()[0])
+        return out
 
     def close(self):
         self.proc.stdin.close()
@@ -137,6 +143,9 @@ def main():
     report["validate"] = run("aws_execute", [{"action": "validate", "service": svc, "operation": op,
                                               "payload": p} for svc, op, p in VALIDATES])
     report["peak_rss_mib"] = (s.peak_rss_kib() or 0) / 1024
+    st = s.status_kib()
+    report["rss_anon_mib"] = st.get("RssAnon", 0) / 1024
+    report["rss_file_mib"] = st.get("RssFile", 0) / 1024
     report["exit_code"] = s.close()
 
     print(f"binary size:                 {report['binary_bytes'] / 1e6:.1f} MB")
@@ -152,7 +161,9 @@ def main():
     for k, r in report["schema"].items():
         line(f"schema {k}", r)
     line("validate (4 payloads)", report["validate"])
-    print(f"peak RSS after all calls:    {report['peak_rss_mib']:.1f} MiB")
+    print(f"peak RSS after all calls:    {report['peak_rss_mib']:.1f} MiB "
+          f"(now: {report['rss_anon_mib']:.1f} MiB heap and stacks, "
+          f"{report['rss_file_mib']:.1f} MiB mapped from the binary)")
     print(f"exit code after stdin EOF:   {report['exit_code']}")
     if args.json:
         with open(args.json, "w") as fh:
