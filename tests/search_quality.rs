@@ -193,6 +193,9 @@ fn bulk_deletes_and_shells() {
         "open a shell on an instance without ssh",
         &["ssm:StartSession"],
     );
+    // "log in" is a login, not CloudWatch Logs.
+    assert_first("log in to ecr", &["ecr:GetAuthorizationToken"]);
+    assert_first("list log groups", &["cloudwatch-logs:DescribeLogGroups"]);
 }
 
 #[test]

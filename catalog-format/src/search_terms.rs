@@ -521,7 +521,6 @@ pub const PHRASES: &[Phrase] = &[
     ("current user", "caller identity", &[("sts", 0.6)]),
     ("my identity", "caller identity", &[("sts", 0.8)]),
     ("account id", "caller identity|account", &[("sts", 0.6)]),
-    ("logged in", "", &[]),
     ("last month", "", &[]),
     ("this month", "", &[]),
     ("last week", "", &[]),
@@ -533,6 +532,10 @@ pub const PHRASES: &[Phrase] = &[
     ("last hour", "", &[]),
     ("past hour", "", &[]),
     ("log in as", "", &[]),
+    // "log in to ecr": the login, not CloudWatch Logs (phrases match on stems: also "logged
+    // in"; "who am i logged in as" is the phrase above).
+    ("log in", "login", &[]),
+    ("log into", "login", &[]),
     ("signed in", "", &[]),
     (
         "temporary credentials",

@@ -566,9 +566,20 @@ fn parse(ix: &ArchivedSearchIndex, query: &str) -> Query {
                     let context = toks[pos].context;
                     let last = &toks[idx[k + m - 1]];
                     let plural = st::is_plural(&last.raw, &last.stem);
+                    let mut unnamed: Vec<u32> = Vec::new();
                     for j in 0..m {
-                        toks[idx[k + j]].consumed = true;
+                        let t = &mut toks[idx[k + j]];
+                        t.consumed = true;
+                        // A phrase that hints no service is not a service mention ("log in"
+                        // is no CloudWatch Logs); one that does ("auto scaling group") keeps it.
+                        if t.service_part && p.services.is_empty() {
+                            t.service_part = false;
+                            unnamed.append(&mut t.names);
+                        }
                     }
+                    unnamed.retain(|s| !toks.iter().any(|t| t.names.contains(s)));
+                    q.explicit.retain(|(s, _)| !unnamed.contains(s));
+                    q.leading.retain(|s| !unnamed.contains(s));
                     for alts in &p.concepts {
                         let mut c = Concept {
                             weight: if context { CONTEXT_W } else { 1.0 },
