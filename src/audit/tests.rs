@@ -1017,3 +1017,26 @@ fn handles_and_futures_cross_threads() {
     let h = OpHandle::inert(TxId::new());
     send_sync(&h);
 }
+
+/// Servers started together on one database all open it: WAL switch and first migration take
+/// locks SQLite's busy timeout does not wait for, so opening retries while it is locked.
+#[test]
+fn servers_started_together_all_open_the_log() {
+    for round in 0..5 {
+        let t = Temp::new(&format!("together-{round}"));
+        let path = t.db();
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(6));
+        let handles: Vec<_> = (0..6)
+            .map(|_| {
+                let (path, barrier) = (path.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    testing::open_retrying_while_locked(&path, true).map(|_| ())
+                })
+            })
+            .collect();
+        for h in handles {
+            assert_eq!(h.join().unwrap(), Ok(()), "round {round}");
+        }
+    }
+}

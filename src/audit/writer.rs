@@ -435,7 +435,7 @@ impl Writer {
             path: path.display().to_string(),
             detail,
         };
-        let conn = match open_connection(&path, self.config.wal) {
+        let conn = match open_retrying_while_locked(&path, self.config.wal) {
             Ok(c) => c,
             Err(e) => {
                 let e = open_error(e);
@@ -1040,6 +1040,30 @@ fn log_lost(op: &str, status: &str, what: &str, why: &str) {
         status = %status,
         "audit: operation {op} ({what}, {status}) was not recorded: {why}"
     );
+}
+
+/// How long [`open_retrying_while_locked`] keeps trying.
+const OPEN_LOCKED_FOR: Duration = Duration::from_secs(5);
+
+/// [`open_connection`], tried again while another process holds the database (two servers
+/// started together on one `SQLITE_PATH`: switching to WAL and the first migration take
+/// locks that SQLite's busy timeout does not wait for).
+pub(crate) fn open_retrying_while_locked(
+    path: &Path,
+    wal: bool,
+) -> Result<SqliteConnection, String> {
+    let deadline = Instant::now() + OPEN_LOCKED_FOR;
+    let mut pause = Duration::from_millis(20);
+    loop {
+        match open_connection(path, wal) {
+            Err(e) if e.contains("database is locked") && Instant::now() < deadline => {
+                tracing::debug!(target: "aws_exec_mcp::audit", "audit: open retry: {e}");
+                std::thread::sleep(pause.mul_f64(0.5 + fastrand::f64()));
+                pause = (pause * 2).min(Duration::from_millis(500));
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Opens the connection with the pragmas and runs the migrations.
@@ -1757,6 +1781,8 @@ pub(crate) mod testing {
         operations::table.count().get_result(c).unwrap()
     }
 
-    pub(crate) use super::{WAL_CAP_FRAMES, checkpoint_and_restart, journal_mode, retention};
+    pub(crate) use super::{
+        WAL_CAP_FRAMES, checkpoint_and_restart, journal_mode, open_retrying_while_locked, retention,
+    };
     pub(crate) use crate::audit::schema::OperationRow as Row;
 }
