@@ -220,33 +220,7 @@ pub fn run(config: Result<Config, ConfigError>) -> ExitCode {
             query,
             service,
             limit,
-            explain: true,
-        }) => {
-            let service = match service
-                .as_deref()
-                .map(|s| (s, crate::catalog::find_service(s)))
-            {
-                Some((s, None)) => {
-                    eprintln!("error: unknown service `{s}`");
-                    return ExitCode::from(2);
-                }
-                Some((_, found)) => found,
-                None => None,
-            };
-            let limit = limit.unwrap_or(5).clamp(1, 50) as usize;
-            let mut out = std::io::stdout().lock();
-            let _ = write!(
-                out,
-                "{}",
-                crate::catalog::search::explain(&query, service, limit)
-            );
-            ExitCode::SUCCESS
-        }
-        Some(Command::Search {
-            query,
-            service,
-            limit,
-            explain: false,
+            explain,
         }) => {
             let mut args = json!({ "query": query });
             if let Some(s) = service {
@@ -255,7 +229,16 @@ pub fn run(config: Result<Config, ConfigError>) -> ExitCode {
             if let Some(n) = limit {
                 args["limit"] = n.into();
             }
-            print_result(crate::tools::search::run(&context(), &args))
+            if !explain {
+                return print_result(crate::tools::search::run(&context(), &args));
+            }
+            match crate::tools::search::explain(&args) {
+                Ok(text) => {
+                    let _ = write!(std::io::stdout().lock(), "{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(error) => print_result(Err(error)),
+            }
         }
         Some(Command::Schema {
             service,

@@ -33,15 +33,30 @@ fn invalid(message: impl Into<String>, hint: impl Into<String>) -> ToolError {
     ToolError::new(ErrorType::InvalidArguments, message, hint)
 }
 
+/// The service `serviceHint` names, if any.
+#[allow(clippy::result_large_err)]
+fn hinted_service(args: &Args) -> Result<Option<u32>, ToolError> {
+    match &args.service_hint {
+        Some(name) => Ok(Some(catalog::resolve_service(name)?)),
+        None => Ok(None),
+    }
+}
+
+/// The ranking for the same arguments as [`run`], with each hit's score components
+/// (`aws-exec-mcp search --explain`; the policy does not filter here).
+#[allow(clippy::result_large_err)]
+pub fn explain(args: &Value) -> Result<String, ToolError> {
+    let args = parse_args(args)?;
+    let service = hinted_service(&args)?;
+    Ok(catalog::search::explain(&args.query, service, args.limit))
+}
+
 /// Runs the tool.
 // The signature is the tools' contract (`ToolResult`); ToolError is large but rare.
 #[allow(clippy::result_large_err)]
 pub fn run(ctx: &ToolContext, args: &Value) -> ToolResult {
     let args = parse_args(args)?;
-    let service = match &args.service_hint {
-        Some(name) => Some(catalog::resolve_service(name)?),
-        None => None,
-    };
+    let service = hinted_service(&args)?;
     let policy = ctx.policy();
     let hits = catalog::search::search_where(&args.query, service, args.limit, &|op| {
         policy.exposure(op) != Exposure::Hidden
