@@ -5,6 +5,10 @@
 //! client settings, serialization, signing, response parsing and the result JSON. Also the
 //! parts alone: validate, prepare + sign, parse.
 //!
+//! Then the same invokes with the audit log on (the shipped default; a scratch database and
+//! artifact directory, `BENCH_ARTIFACT_MAX=0` for rows only): latency, and the process's CPU
+//! time per call (writer and file threads included) beside the same without it.
+//!
 //! `cargo bench --bench invoke` prints one line per case and a JSON line; target: overhead
 //! under 0.3 ms per call.
 
@@ -80,6 +84,24 @@ async fn serve(listener: tokio::net::TcpListener) {
     }
 }
 
+/// CPU time of this process so far (user + system, all threads), from /proc/self/stat in
+/// clock ticks (USER_HZ, 100 on Linux).
+fn process_cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name: state is field 3, utime 14, stime 15.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, s)| s.split_whitespace().collect())
+        .unwrap_or_default();
+    let field = |n: usize| {
+        fields
+            .get(n - 3)
+            .and_then(|x| x.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    Duration::from_millis((field(14) + field(15)) * 10)
+}
+
 fn percentiles(mut samples: Vec<Duration>) -> (f64, f64) {
     samples.sort();
     let p = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize].as_secs_f64() * 1e6;
@@ -113,6 +135,22 @@ fn main() {
         Shared::local(Arc::new(Config::default()))
             .with_audit(aws_exec_mcp::audit::AuditLog::disabled()),
     );
+    // The same calls with the audit log on (the shipped default), in a scratch directory.
+    let scratch = std::env::temp_dir().join(format!("aws-exec-mcp-bench-{}", std::process::id()));
+    let audit_config = aws_exec_mcp::audit::AuditConfig {
+        sqlite_path: scratch.join("audit.sqlite"),
+        artifact_dir: scratch.join("artifacts").join("audit"),
+        artifact_max_bytes: std::env::var("BENCH_ARTIFACT_MAX")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1 << 20),
+        ..aws_exec_mcp::audit::AuditConfig::default()
+    };
+    let audited = ToolContext::new(
+        Principal::Local,
+        Shared::local(Arc::new(Config::default()))
+            .with_audit(aws_exec_mcp::audit::AuditLog::open(&audit_config).expect("audit log")),
+    );
     let rounds = 2000;
     let mut report = Vec::new();
     for (svc, op, payload) in [
@@ -136,6 +174,32 @@ fn main() {
                 t.elapsed()
             })
             .collect();
+
+        // With the audit log: latency, and the CPU time of the whole process per call (the
+        // writer and file threads included), beside the same without it.
+        for _ in 0..50 {
+            let r = runtime.block_on(execute::run(&audited, &args));
+            assert!(r.is_ok(), "{svc} {op}: {:?}", r.err());
+        }
+        runtime.block_on(audited.shared.audit.flush());
+        let cpu_plain = {
+            let c = process_cpu();
+            for _ in 0..rounds {
+                std::hint::black_box(runtime.block_on(execute::run(&ctx, &args)).is_ok());
+            }
+            (process_cpu() - c).as_secs_f64() * 1e6 / rounds as f64
+        };
+        let c0 = process_cpu();
+        let with_audit: Vec<Duration> = (0..rounds)
+            .map(|_| {
+                let t = Instant::now();
+                let r = runtime.block_on(execute::run(&audited, &args));
+                std::hint::black_box(r.map(|o| o.to_json_text()).ok());
+                t.elapsed()
+            })
+            .collect();
+        runtime.block_on(audited.shared.audit.flush());
+        let cpu_audit = (process_cpu() - c0).as_secs_f64() * 1e6 / rounds as f64;
 
         // The network floor: the same prepared request sent with a bare reqwest client.
         let (_, opi) = catalog::resolve_operation(svc, op).expect("op");
@@ -258,6 +322,7 @@ fn main() {
             })
             .collect();
         let (o50, o95) = percentiles(ours);
+        let (a50, a95) = percentiles(with_audit);
         let (f50, f95) = percentiles(floor);
         let (v50, _) = percentiles(validate);
         let (s50, _) = percentiles(prepare_sign);
@@ -270,13 +335,22 @@ fn main() {
              prepare+sign {s50:.1}, parse {p50:.1} µs]",
             o50 - f50
         );
+        println!(
+            "{svc} {op}: with the audit log p50 {a50:.1} µs (p95 {a95:.1}): +{:.1} µs; process CPU \
+             per call {cpu_audit:.1} µs with it, {cpu_plain:.1} µs without (+{:.1} µs)",
+            a50 - o50,
+            cpu_audit - cpu_plain
+        );
         report.push(
             json!({"case": format!("{svc} {op}"), "invoke_p50_us": o50, "invoke_p95_us": o95,
             "bare_http_p50_us": f50, "overhead_p50_us": o50 - f50, "validate_p50_us": v50,
             "prepare_sign_p50_us": s50, "parse_p50_us": p50, "settings_p50_us": set50,
-            "session_p50_us": ses50}),
+            "session_p50_us": ses50, "audit_invoke_p50_us": a50, "audit_invoke_p95_us": a95,
+            "cpu_per_call_us": cpu_plain, "audit_cpu_per_call_us": cpu_audit}),
         );
     }
+    audited.shared.audit.shutdown(Duration::from_secs(10));
+    let _ = std::fs::remove_dir_all(&scratch);
     println!(
         "{}",
         json!({"bench": "invoke-overhead", "target_overhead_us": 300, "cases": Value::Array(report)})

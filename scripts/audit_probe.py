@@ -182,8 +182,9 @@ def main():
                 s.close()
         for i, name in enumerate(names):
             if name.split("@")[0] == "on":
-                files = list((pathlib.Path(tmp) / f"{i}-on" / "artifacts").rglob("*.json"))
-                print(f"{name}: {len(files)} artifact files written")
+                segments = (pathlib.Path(tmp) / f"{i}-on" / "artifacts").rglob("*.jsonl")
+                docs = sum(len(p.read_text().splitlines()) for p in segments)
+                print(f"{name}: {docs} documents written")
 
     print()
     # Δ: against `off` over all calls; round Δ: the median of the rounds' p50 differences

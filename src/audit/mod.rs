@@ -49,6 +49,7 @@ use serde_json::Value;
 use tokio::time::Instant;
 
 pub use mask::{MASK, Masker};
+pub use query::read_document;
 
 /// What the tools do when the audit log cannot record a call (`AUDIT_FAIL_MODE`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -240,10 +241,11 @@ macro_rules! id_type {
         pub struct $name(String);
 
         impl $name {
-            /// A fresh random id (32 hex digits).
+            /// A fresh id (32 hex digits): a UUID v7, so that ids sort by creation time
+            /// and each new row goes to the end of its primary-key index.
             #[allow(clippy::new_without_default)]
             pub fn new() -> $name {
-                $name(uuid::Uuid::new_v4().simple().to_string())
+                $name(uuid::Uuid::now_v7().simple().to_string())
             }
 
             pub fn as_str(&self) -> &str {
@@ -506,6 +508,7 @@ impl AuditLog {
                     // The row may still be written: close it, the call is refused.
                     h.end(
                         op.clone(),
+                        call.tx.clone(),
                         writer::End::interrupted(
                             "AuditTimeout",
                             "the call was refused: the audit log did not record it in time",
@@ -792,11 +795,11 @@ impl OpHandle {
             } else {
                 Status::Failed
             };
-            Self::end(&self.op, live, status, outcome);
+            Self::end(&self.op, &self.tx, live, status, outcome);
         }
     }
 
-    fn end(op: &OperationId, live: Live, status: Status, outcome: Outcome) {
+    fn end(op: &OperationId, tx: &TxId, live: Live, status: Status, outcome: Outcome) {
         let now = SystemTime::now();
         let message = outcome
             .error_message
@@ -822,6 +825,7 @@ impl OpHandle {
             (Some(w), true) => {
                 w.end(
                     op.clone(),
+                    tx.clone(),
                     end,
                     outcome.response.map(|r| (live.operation, r)),
                 );
@@ -849,7 +853,7 @@ impl Drop for OpHandle {
                 "Interrupted",
                 "the call ended without an outcome (cancelled, or the tool failed)",
             );
-            Self::end(&self.op, live, Status::Interrupted, outcome);
+            Self::end(&self.op, &self.tx, live, Status::Interrupted, outcome);
         }
     }
 }

@@ -109,6 +109,20 @@ pub fn list(
         .collect())
 }
 
+/// The document an artifacts row names: `bytes` bytes at `byte_offset` in its segment, or the
+/// whole file for a row without an offset.
+pub fn read_document(a: &ArtifactRow) -> std::io::Result<Vec<u8>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let Some(offset) = a.byte_offset else {
+        return std::fs::read(&a.path);
+    };
+    let mut file = std::fs::File::open(&a.path)?;
+    file.seek(SeekFrom::Start(u64::try_from(offset).unwrap_or(0)))?;
+    let mut out = vec![0; usize::try_from(a.bytes).unwrap_or(0)];
+    file.read_exact(&mut out)?;
+    Ok(out)
+}
+
 /// `*` → `%`, `?` → `_`, with SQL's own wildcards escaped.
 fn glob_to_like(glob: &str) -> String {
     let mut out = String::with_capacity(glob.len());
@@ -142,8 +156,8 @@ pub fn to_json(rows: &[(OperationRow, Vec<ArtifactRow>)]) -> Value {
                 v["artifacts"] = arts
                     .iter()
                     .map(|a| {
-                        json!({"kind": a.kind, "path": a.path, "bytes": a.bytes,
-                               "sha256": a.sha256, "truncated": a.truncated})
+                        json!({"kind": a.kind, "path": a.path, "offset": a.byte_offset,
+                               "bytes": a.bytes, "sha256": a.sha256, "truncated": a.truncated})
                     })
                     .collect();
                 v

@@ -55,6 +55,7 @@ diesel::table! {
         sha256 -> Text,
         truncated -> Bool,
         created_at -> Text,
+        byte_offset -> Nullable<BigInt>,
     }
 }
 
@@ -74,8 +75,12 @@ diesel::allow_tables_to_appear_in_same_query!(transactions, operations, artifact
 
 use diesel::prelude::*;
 
+// Every insert binds all its columns (`None` as NULL, not left to the column's default), so
+// that its SQL is the same each time and the writer reuses one prepared statement.
+
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = transactions)]
+#[diesel(treat_none_as_default_value = false)]
 pub(crate) struct NewTransaction {
     pub id: String,
     pub principal: String,
@@ -91,6 +96,7 @@ pub(crate) struct NewTransaction {
 #[derive(Debug, Clone, PartialEq, Eq, Insertable, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = operations)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(treat_none_as_default_value = false)]
 #[serde(rename_all = "camelCase")]
 pub struct OperationRow {
     pub id: String,
@@ -137,10 +143,12 @@ pub(crate) struct OperationEnd {
     pub caller_arn: Option<String>,
 }
 
-/// An artifacts row.
+/// An artifacts row: a masked request or response document, `bytes` long, at `byte_offset`
+/// in the file `path` (see [`crate::audit::read_document`]).
 #[derive(Debug, Clone, PartialEq, Eq, Insertable, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = artifacts)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(treat_none_as_default_value = false)]
 #[serde(rename_all = "camelCase")]
 pub struct ArtifactRow {
     pub id: String,
@@ -152,6 +160,8 @@ pub struct ArtifactRow {
     pub sha256: String,
     pub truncated: bool,
     pub created_at: String,
+    /// Where the document starts in `path` (a segment of JSON lines); `None`: the whole file.
+    pub byte_offset: Option<i64>,
 }
 
 #[derive(Debug, Clone, Insertable, Queryable, Selectable)]

@@ -126,11 +126,23 @@ async fn begin_finish_and_deny_round_trip_in_wal_mode() {
     kinds.sort();
     assert_eq!(kinds, ["request", "response"]);
     for a in &arts {
-        let bytes = std::fs::read(&a.path).unwrap();
+        let bytes = read_document(a).unwrap();
         assert_eq!(bytes.len() as i64, a.bytes);
         assert_eq!(crate::invoke::hex(&crate::invoke::sha256(&bytes)), a.sha256);
         assert!(Path::new(&a.path).starts_with(std::fs::canonicalize(&t.0).unwrap()));
+        assert!(
+            a.path.ends_with(".jsonl") && a.byte_offset.is_some(),
+            "{a:?}"
+        );
     }
+    let request = arts.iter().find(|a| a.kind == "request").unwrap();
+    let response = arts.iter().find(|a| a.kind == "response").unwrap();
+    assert_eq!(
+        request.path, response.path,
+        "one segment per writer and day"
+    );
+    let doc: Value = serde_json::from_slice(&read_document(response).unwrap()).unwrap();
+    assert_eq!(doc, json!({"Buckets": [{"Name": "b1"}]}));
     let row = testing::operation(&mut c, denied_id.as_str());
     assert_eq!(row.status, "denied");
     assert_eq!(row.decision, "denied");
@@ -449,6 +461,7 @@ async fn a_bad_message_does_not_sink_its_batch() {
         .await
         .unwrap();
     let live = h.id().clone();
+    let live_tx = h.tx().clone();
     std::mem::forget(h);
     let writer = log.handle().unwrap().clone();
     // Hold the write lock so that the writer is stuck on the first message below while the
@@ -471,11 +484,13 @@ async fn a_bad_message_does_not_sink_its_batch() {
     writer.insert(row("b"), json!({})).unwrap();
     writer.end(
         OperationId("no-such-operation".to_string()),
+        TxId("no-such-transaction".to_string()),
         writer::End::interrupted("X", "unknown operation"),
         None,
     );
     writer.end(
         live.clone(),
+        live_tx,
         writer::End::interrupted("Y", "closed in the same batch"),
         None,
     );
@@ -651,6 +666,13 @@ async fn retention_removes_old_rows_and_their_files() {
     std::fs::write(&orphan, b"{}").unwrap();
     let notes = other_day.join("notes.txt");
     std::fs::write(&notes, b"kept").unwrap();
+    // A segment of an old day goes whole; today's stays.
+    let old_segment = other_day.join(format!("{}.jsonl", "ab".repeat(16)));
+    std::fs::write(&old_segment, b"{}\n").unwrap();
+    let today = config.artifact_dir.join(&rfc3339(SystemTime::now())[..10]);
+    std::fs::create_dir_all(&today).unwrap();
+    let new_segment = today.join(format!("{}.jsonl", "cd".repeat(16)));
+    std::fs::write(&new_segment, b"{}\n").unwrap();
     {
         let mut c = testing::open(&t.db());
         let old = SystemTime::now() - Duration::from_secs(200 * 86_400);
@@ -671,6 +693,7 @@ async fn retention_removes_old_rows_and_their_files() {
                     sha256: String::new(),
                     truncated: false,
                     created_at: rfc3339(old),
+                    byte_offset: None,
                 },
             )
         };
@@ -707,6 +730,8 @@ async fn retention_removes_old_rows_and_their_files() {
     assert!(outside.exists());
     assert!(!orphan.exists(), "a document without a row is removed");
     assert!(notes.exists(), "other files are left alone");
+    assert!(!old_segment.exists(), "an old day's segment is removed");
+    assert!(new_segment.exists(), "today's segment is kept");
     let cutoff = rfc3339(SystemTime::now() - Duration::from_secs(90 * 86_400));
     let (removed, _) = testing::retention(&mut c, &cutoff, None).unwrap();
     assert_eq!(removed, 0);
@@ -726,6 +751,66 @@ async fn retention_removes_old_rows_and_their_files() {
     let _log = AuditLog::open(&config).unwrap();
     let mut c = testing::open(&t.db());
     assert_eq!(testing::count_operations(&mut c), 1);
+}
+
+/// Every document of a writer goes to one segment per day, each found again by its offset;
+/// a segment removed by hand is created again for the next documents.
+#[tokio::test]
+async fn documents_are_appended_to_a_segment_and_read_back() {
+    let t = Temp::new("segments");
+    let log = AuditLog::open(&t.config()).unwrap();
+    let mut ids = Vec::new();
+    for i in 0..20 {
+        let h = log
+            .begin(
+                call(&TxId::new(), "s3", "ListObjectsV2"),
+                &json!({"Bucket": format!("b-{i}")}),
+            )
+            .await
+            .unwrap();
+        ids.push(h.id().clone());
+        h.finish(Outcome::success().with_response(json!({"KeyCount": i})));
+    }
+    log.flush().await;
+    let mut c = testing::open(&t.db());
+    let mut segments = std::collections::BTreeSet::new();
+    for (i, id) in ids.iter().enumerate() {
+        let arts = testing::artifacts_of(&mut c, id.as_str());
+        assert_eq!(arts.len(), 2, "{id}");
+        for a in &arts {
+            segments.insert(a.path.clone());
+            let doc: Value = serde_json::from_slice(&read_document(a).unwrap()).unwrap();
+            match a.kind.as_str() {
+                "request" => assert_eq!(doc, json!({"Bucket": format!("b-{i}")})),
+                _ => assert_eq!(doc, json!({"KeyCount": i})),
+            }
+        }
+    }
+    assert_eq!(segments.len(), 1, "{segments:?}");
+    let segment = PathBuf::from(segments.pop_first().unwrap());
+    // One JSON document per line.
+    let text = std::fs::read_to_string(&segment).unwrap();
+    assert_eq!(text.lines().count(), 40);
+    assert!(
+        text.lines()
+            .all(|l| serde_json::from_str::<Value>(l).is_ok())
+    );
+
+    std::fs::remove_file(&segment).unwrap();
+    let h = log
+        .begin(call(&TxId::new(), "s3", "ListBuckets"), &json!({}))
+        .await
+        .unwrap();
+    let id = h.id().clone();
+    h.finish(Outcome::success().with_response(json!({"Buckets": []})));
+    log.flush().await;
+    let arts = testing::artifacts_of(&mut c, id.as_str());
+    assert_eq!(arts.len(), 2);
+    for a in &arts {
+        assert!(Path::new(&a.path).exists());
+        assert!(read_document(a).is_ok());
+    }
+    log.shutdown(Duration::from_secs(5));
 }
 
 #[tokio::test]
@@ -748,7 +833,7 @@ async fn large_documents_are_cut_to_the_limit() {
     let arts = testing::artifacts_of(&mut c, id.as_str());
     let response = arts.iter().find(|a| a.kind == "response").unwrap();
     assert!(response.truncated);
-    let text = std::fs::read_to_string(&response.path).unwrap();
+    let text = String::from_utf8(read_document(response).unwrap()).unwrap();
     assert!(text.len() <= 4096 + 512, "{}", text.len());
     let v: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["truncated"], true);
@@ -839,7 +924,13 @@ async fn secrets_never_reach_the_database_or_the_artifacts() {
     let check = |when: &str| {
         let mut all = files(&t.0.join("db"));
         all.extend(files(&t.0.join("artifacts")));
-        assert!(all.len() >= 6, "{when}: {all:?}");
+        // The database (and its WAL while running) and the segment of documents.
+        assert!(all.len() >= 2, "{when}: {all:?}");
+        assert!(
+            all.iter()
+                .any(|f| f.extension().is_some_and(|e| e == "jsonl")),
+            "{when}: {all:?}"
+        );
         for f in &all {
             let bytes = std::fs::read(f).unwrap();
             for s in secrets {
@@ -849,7 +940,7 @@ async fn secrets_never_reach_the_database_or_the_artifacts() {
         all.len()
     };
     // With the WAL, then with everything folded into the database file.
-    assert!(check("running") >= 7);
+    assert!(check("running") >= 3);
     log.shutdown(Duration::from_secs(5));
     check("stopped");
     // The artifacts do hold the masked documents.
@@ -869,8 +960,7 @@ async fn secrets_never_reach_the_database_or_the_artifacts() {
         .find(|(r, _)| r.operation == "GetSecretValue")
         .unwrap();
     let response = get.1.iter().find(|a| a.kind == "response").unwrap();
-    let doc: Value =
-        serde_json::from_str(&std::fs::read_to_string(&response.path).unwrap()).unwrap();
+    let doc: Value = serde_json::from_slice(&read_document(response).unwrap()).unwrap();
     assert_eq!(doc["SecretString"], MASK);
     assert_eq!(doc["Name"], "app/db");
     let _ = testing::count_operations(&mut c);

@@ -350,11 +350,12 @@ def test_audit_rows_and_masking(base_env, tmp_path):
             assert value.encode() not in disk, f"a secret was persisted: {value[:6]}..."
         # What is not secret is kept (access key ids count as credentials and are masked).
         assert user.encode() in disk and name.encode() in disk
-        # The request documents exist and are masked.
-        audit_docs = list((tmp_path / "artifacts" / "audit").rglob("*.json"))
+        # The request and response documents exist (one JSON document per line of the day's
+        # segment) and are masked.
+        audit_docs = list((tmp_path / "artifacts" / "audit").rglob("*.jsonl"))
         assert audit_docs, "no request/response documents"
-        texts = [p.read_text() for p in audit_docs]
-        assert any('"SecretString": "** masked **"' in t for t in texts), texts[:3]
+        docs = [json.loads(line) for p in audit_docs for line in p.read_text().splitlines()]
+        assert any(d.get("SecretString") == "** masked **" for d in docs), docs[:3]
     finally:
         if server is not None:
             server.close()
@@ -451,10 +452,16 @@ def test_retention_removes_old_rows_and_files(base_env, tmp_path):
         wait_rows(db, lambda rs: any(r["id"] == first and r["status"] == "success" for r in rs))
     finally:
         server.close()
-    docs = list((tmp_path / "artifacts" / "audit").rglob("*.json"))
+    docs = list((tmp_path / "artifacts" / "audit").rglob("*.jsonl"))
     assert docs
-    # Age the row by a year, as if it had been written then.
+    # Age the row and its documents by a year, as if they had been written then (documents
+    # live in one segment file per day: the day's directory moves).
+    day_dir = docs[0].parent
+    old_dir = day_dir.parent / "2025-01-01"
+    day_dir.rename(old_dir)
+    docs = [old_dir / p.name for p in docs]
     con = sqlite3.connect(db)
+    con.execute("UPDATE artifacts SET path = replace(path, ?, ?)", (str(day_dir), str(old_dir)))
     old = "2025-01-01T00:00:00.000000Z"
     con.execute("UPDATE operations SET started_at = ?, finished_at = ? WHERE id = ?", (old, old, first))
     con.execute("UPDATE transactions SET started_at = ? WHERE id = (SELECT tx_id FROM operations WHERE id = ?)",
