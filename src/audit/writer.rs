@@ -1243,25 +1243,16 @@ impl diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite> for EndUpdate<
         let e = self.end;
         out.push_sql("UPDATE operations SET status = ");
         out.push_bind_param::<Text, _>(&e.status)?;
-        out.push_sql(", finished_at = coalesce(");
-        out.push_bind_param::<Nullable<Text>, _>(&e.finished_at)?;
-        out.push_sql(", finished_at), duration_ms = coalesce(");
-        out.push_bind_param::<Nullable<BigInt>, _>(&e.duration_ms)?;
-        out.push_sql(", duration_ms), request_id = coalesce(");
-        out.push_bind_param::<Nullable<Text>, _>(&e.request_id)?;
-        out.push_sql(", request_id), http_status = coalesce(");
-        out.push_bind_param::<Nullable<Integer>, _>(&e.http_status)?;
-        out.push_sql(", http_status), error_code = coalesce(");
-        out.push_bind_param::<Nullable<Text>, _>(&e.error_code)?;
-        out.push_sql(", error_code), error_message = coalesce(");
-        out.push_bind_param::<Nullable<Text>, _>(&e.error_message)?;
-        out.push_sql(", error_message), attempts = coalesce(");
-        out.push_bind_param::<Nullable<Integer>, _>(&e.attempts)?;
-        out.push_sql(", attempts), account = coalesce(");
-        out.push_bind_param::<Nullable<Text>, _>(&e.account)?;
-        out.push_sql(", account), caller_arn = coalesce(");
-        out.push_bind_param::<Nullable<Text>, _>(&e.caller_arn)?;
-        out.push_sql(", caller_arn) WHERE id = ");
+        keep_unless_set::<Nullable<Text>, _>(out.reborrow(), "finished_at", &e.finished_at)?;
+        keep_unless_set::<Nullable<BigInt>, _>(out.reborrow(), "duration_ms", &e.duration_ms)?;
+        keep_unless_set::<Nullable<Text>, _>(out.reborrow(), "request_id", &e.request_id)?;
+        keep_unless_set::<Nullable<Integer>, _>(out.reborrow(), "http_status", &e.http_status)?;
+        keep_unless_set::<Nullable<Text>, _>(out.reborrow(), "error_code", &e.error_code)?;
+        keep_unless_set::<Nullable<Text>, _>(out.reborrow(), "error_message", &e.error_message)?;
+        keep_unless_set::<Nullable<Integer>, _>(out.reborrow(), "attempts", &e.attempts)?;
+        keep_unless_set::<Nullable<Text>, _>(out.reborrow(), "account", &e.account)?;
+        keep_unless_set::<Nullable<Text>, _>(out.reborrow(), "caller_arn", &e.caller_arn)?;
+        out.push_sql(" WHERE id = ");
         out.push_bind_param::<Text, _>(self.op)?;
         out.push_sql(" AND status IN (");
         out.push_bind_param::<Text, _>(Status::Started.as_str())?;
@@ -1273,6 +1264,26 @@ impl diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite> for EndUpdate<
 }
 
 impl RunQueryDsl<SqliteConnection> for EndUpdate<'_> {}
+
+/// `, column = coalesce(?, column)`: the value when set, else the column's own.
+fn keep_unless_set<'b, ST, U>(
+    mut out: diesel::query_builder::AstPass<'_, 'b, diesel::sqlite::Sqlite>,
+    column: &'static str,
+    value: &'b U,
+) -> QueryResult<()>
+where
+    diesel::sqlite::Sqlite: diesel::sql_types::HasSqlType<ST>,
+    U: diesel::serialize::ToSql<ST, diesel::sqlite::Sqlite>,
+{
+    out.push_sql(", ");
+    out.push_sql(column);
+    out.push_sql(" = coalesce(");
+    out.push_bind_param::<ST, U>(value)?;
+    out.push_sql(", ");
+    out.push_sql(column);
+    out.push_sql(")");
+    Ok(())
+}
 
 /// A transaction's status and end, as [`EndUpdate`]: a fixed text, prepared once.
 struct TxUpdate<'a> {
