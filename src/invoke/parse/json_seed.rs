@@ -119,7 +119,12 @@ impl<'de> Visitor<'de> for Seed<'_> {
         let s = catalog::shape(self.shape);
         match s.kind {
             K::Structure | K::Union => {
-                let mut out = Map::new();
+                // Room for what usually comes (a union has one member), so that the map
+                // does not grow and move while it fills.
+                let mut out = Map::with_capacity(match s.kind {
+                    K::Union => 1,
+                    _ => s.members.len().min(8),
+                });
                 let mut unknown: Option<String> = None;
                 let mut keys = 0usize;
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
@@ -173,7 +178,7 @@ impl<'de> Visitor<'de> for Seed<'_> {
                     shape: val.target.to_native(),
                     opts: self.opts,
                 };
-                let mut out = Map::new();
+                let mut out = Map::with_capacity(map.size_hint().unwrap_or(8).min(64));
                 while let Some(key) = map.next_key::<String>()? {
                     let v = map.next_value_seed(seed)?;
                     out.insert(key, v.unwrap_or(Value::Null));
