@@ -161,45 +161,34 @@ fn main() {
             "payload": payload, "region": "us-east-1"});
         let validate_args = json!({"action": "validate", "service": svc, "operation": op,
             "payload": payload});
-        // Warm up: connection, credentials, identity.
-        for _ in 0..50 {
-            let r = runtime.block_on(execute::run(&ctx, &args));
-            assert!(r.is_ok(), "{svc} {op}: {:?}", r.err());
-        }
-        let ours: Vec<Duration> = (0..rounds)
-            .map(|_| {
-                let t = Instant::now();
-                let r = runtime.block_on(execute::run(&ctx, &args));
-                std::hint::black_box(r.map(|o| o.to_json_text()).ok());
-                t.elapsed()
-            })
-            .collect();
+        // Warm up (connection, credentials, identity), then time `rounds` invokes.
+        let timed = |ctx: &ToolContext| -> Vec<Duration> {
+            for _ in 0..50 {
+                let r = runtime.block_on(execute::run(ctx, &args));
+                assert!(r.is_ok(), "{svc} {op}: {:?}", r.err());
+            }
+            (0..rounds)
+                .map(|_| {
+                    let t = Instant::now();
+                    let r = runtime.block_on(execute::run(ctx, &args));
+                    std::hint::black_box(r.map(|o| o.to_json_text()).ok());
+                    t.elapsed()
+                })
+                .collect()
+        };
+        let ours = timed(&ctx);
 
         // With the audit log: latency, and the CPU time of the whole process per call (the
-        // writer and file threads included), beside the same without it.
-        for _ in 0..50 {
-            let r = runtime.block_on(execute::run(&audited, &args));
-            assert!(r.is_ok(), "{svc} {op}: {:?}", r.err());
-        }
-        runtime.block_on(audited.shared.audit.flush());
-        let cpu_plain = {
-            let c = process_cpu();
-            for _ in 0..rounds {
-                std::hint::black_box(runtime.block_on(execute::run(&ctx, &args)).is_ok());
-            }
-            (process_cpu() - c).as_secs_f64() * 1e6 / rounds as f64
-        };
+        // writer and file threads included, warm-up and flush too), beside the same without
+        // it.
+        let per_call = |cpu: Duration| cpu.as_secs_f64() * 1e6 / (rounds + 50) as f64;
         let c0 = process_cpu();
-        let with_audit: Vec<Duration> = (0..rounds)
-            .map(|_| {
-                let t = Instant::now();
-                let r = runtime.block_on(execute::run(&audited, &args));
-                std::hint::black_box(r.map(|o| o.to_json_text()).ok());
-                t.elapsed()
-            })
-            .collect();
+        std::hint::black_box(timed(&ctx));
+        let cpu_plain = per_call(process_cpu() - c0);
+        let c0 = process_cpu();
+        let with_audit = timed(&audited);
         runtime.block_on(audited.shared.audit.flush());
-        let cpu_audit = (process_cpu() - c0).as_secs_f64() * 1e6 / rounds as f64;
+        let cpu_audit = per_call(process_cpu() - c0);
 
         // The network floor: the same prepared request sent with a bare reqwest client.
         let (_, opi) = catalog::resolve_operation(svc, op).expect("op");

@@ -126,10 +126,9 @@ pub struct OperationRow {
     pub writer_id: String,
 }
 
-/// The outcome columns set when an operation ends.
-#[derive(Debug, Clone, Default, AsChangeset)]
-#[diesel(table_name = operations)]
-#[diesel(treat_none_as_null = false)]
+/// The outcome columns set when an operation ends (written by the writer's `EndUpdate`: a
+/// column left `None` keeps its value).
+#[derive(Debug, Clone, Default)]
 pub(crate) struct OperationEnd {
     pub status: String,
     pub finished_at: Option<String>,

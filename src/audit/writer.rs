@@ -413,11 +413,9 @@ impl Writer {
                     sort(msg, &mut stop);
                 }
             }
-            ends.append(&mut self.take_outbox(stop.is_some()));
-            if !ends.is_empty() {
-                self.held_since.get_or_insert_with(Instant::now);
-                self.held_ends.append(&mut ends);
-            }
+            self.hold(ends);
+            let taken = self.take_outbox(stop.is_some());
+            self.hold(taken);
             if !rows.is_empty() || !self.held_ends.is_empty() {
                 self.reopen_if_due();
             }
@@ -458,6 +456,14 @@ impl Writer {
             Some(t) => LINGER.saturating_sub(t.elapsed()),
             None if self.outstanding > 0 || self.awaiting_ends > 0 => LINGER,
             None => TICK,
+        }
+    }
+
+    /// Holds outcomes for the next commit.
+    fn hold(&mut self, mut ends: Vec<Msg>) {
+        if !ends.is_empty() {
+            self.held_since.get_or_insert_with(Instant::now);
+            self.held_ends.append(&mut ends);
         }
     }
 
@@ -733,8 +739,12 @@ impl Writer {
         }
         for (row, result) in artifact_rows.iter().zip(results) {
             if let Err(e) = result {
-                // A file without its row would never be found: it goes.
-                let _ = std::fs::remove_file(&row.path);
+                // A one-document file without its row would never be found: it goes. A
+                // segment holds other documents: this one stays there, unreferenced, until
+                // the retention removes its day.
+                if row.byte_offset.is_none() {
+                    let _ = std::fs::remove_file(&row.path);
+                }
                 tracing::error!(
                     target: "aws_exec_mcp::audit",
                     op = %row.op_id,
@@ -955,11 +965,8 @@ impl Writer {
     /// A clean stop: the documents given to the file thread are written and recorded, this
     /// writer's open `started` rows become `interrupted`, its row goes.
     fn close(&mut self) {
-        let mut ends = self.take_outbox(true);
-        if !ends.is_empty() {
-            self.held_since.get_or_insert_with(Instant::now);
-            self.held_ends.append(&mut ends);
-        }
+        let taken = self.take_outbox(true);
+        self.hold(taken);
         self.settle();
         // Dropped: the file thread ends once its queue is empty (it is, after the settle).
         self.files = None;
